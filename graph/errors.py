@@ -1,0 +1,109 @@
+"""The exception tree of skillgraph.
+
+Every error a user can cause derives from :class:`SkillGraphError`, so the
+CLI and the API can turn it into one clear line or a 4xx without a traceback::
+
+    SkillGraphError
+     ├── CatalogError          a catalog file or record is invalid
+     │    └── PrerequisiteCycle   skills that require each other in a ring
+     ├── UnknownId             an id that is not in the catalog
+     ├── PlanningError         bad planner arguments, or a solver failure
+     ├── StoreUnavailable      a store cannot be reached or is closed
+     └── CypherRejected        a curator query refused (write in read-only mode)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "CatalogError",
+    "CatalogIssue",
+    "CypherRejected",
+    "PlanningError",
+    "PrerequisiteCycle",
+    "SkillGraphError",
+    "StoreUnavailable",
+    "UnknownId",
+    "suggest",
+]
+
+
+class SkillGraphError(Exception):
+    """Root of every error skillgraph raises on purpose."""
+
+
+@dataclass(frozen=True)
+class CatalogIssue:
+    """One finding of the integrity checks, located by file, item and field."""
+
+    message: str
+    item: str | None = None
+    field: str | None = None
+    file: str | None = None
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        where = ":".join(p for p in (self.file, self.item, self.field) if p)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class CatalogError(SkillGraphError):
+    """A catalog could not be loaded; ``issues`` lists every error found."""
+
+    def __init__(self, issues: Sequence[CatalogIssue] | str):
+        if isinstance(issues, str):
+            issues = [CatalogIssue(issues)]
+        self.issues = list(issues)
+        head = str(self.issues[0]) if self.issues else "invalid catalog"
+        more = len(self.issues) - 1
+        super().__init__(head + (f" (and {more} more error{'s' * (more > 1)})" if more > 0 else ""))
+
+
+class PrerequisiteCycle(CatalogError):
+    """Skills whose ``requires`` form a cycle; ``cycle`` is the ring of ids."""
+
+    def __init__(self, cycle: Sequence[str], file: str | None = None):
+        self.cycle = list(cycle)
+        ring = " -> ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
+        super().__init__(
+            [CatalogIssue(f"prerequisite cycle among skills: {ring}", self.cycle[0] if self.cycle else None,
+                          "requires", file)]
+        )
+
+
+def suggest(name: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """Return up to ``n`` ids from ``known`` that look like ``name``."""
+    known = list(known)
+    found = difflib.get_close_matches(name, known, n=n, cutoff=0.6)
+    if len(found) < n:
+        found += [k for k in known if name and name in k and k not in found][: n - len(found)]
+    return found
+
+
+class UnknownId(SkillGraphError, KeyError):
+    """An id that is not in the catalog, with "did you mean" suggestions."""
+
+    def __init__(self, id_: str, kind: str = "id", suggestions: Sequence[str] = ()):
+        self.id = id_
+        self.kind = kind
+        self.suggestions = list(suggestions)
+        hint = f" (did you mean {', '.join(self.suggestions)}?)" if self.suggestions else ""
+        super().__init__(f"unknown {kind} {id_!r}{hint}")
+
+    def __str__(self) -> str:  # KeyError would quote the message again
+        return str(self.args[0])
+
+
+class PlanningError(SkillGraphError, ValueError):
+    """The planner was asked something it cannot answer (bad arguments, solver fault)."""
+
+
+class StoreUnavailable(SkillGraphError):
+    """A store cannot be reached, refused the credentials, or was closed."""
+
+
+class CypherRejected(SkillGraphError):
+    """A curator query was refused: it writes in read-only mode, or it failed."""

@@ -1,0 +1,232 @@
+"""Pydantic models of the catalog: skills, courses, programs, certs and roles.
+
+The field names are the catalog file's keys (see DESIGN.md). Shorthand in a
+file is normalised on input: a bare id in ``requires`` or ``teaches`` becomes
+``{skill: id, level: 1}``; a bare id in ``needs`` becomes an essential need at
+level 1. References are checked by :mod:`loaders.checks`, not here, so that a
+file with many mistakes reports all of them at once.
+
+Unknown keys are kept (``extra="allow"``) so a curator's own fields survive a
+round trip; the integrity checks warn about keys that look like typos.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+__all__ = [
+    "ID_PATTERN",
+    "AnyOf",
+    "Cert",
+    "CertRef",
+    "CertValue",
+    "Course",
+    "Item",
+    "Need",
+    "Program",
+    "Requirement",
+    "Role",
+    "Skill",
+    "Situation",
+    "SkillLevel",
+    "Source",
+]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+_ID_RE = re.compile(ID_PATTERN)
+Level = Annotated[int, Field(ge=1, le=3)]
+Importance = Literal["essential", "optional"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SkillLevel(_Model):
+    """A skill at a level (1 basic, 2 working, 3 advanced)."""
+
+    skill: str
+    level: Level = 1
+
+
+class CertRef(_Model):
+    """A certification that must already be held."""
+
+    cert: str
+
+
+Atom = SkillLevel | CertRef
+
+
+class AnyOf(_Model):
+    """An OR group: it holds when any one member holds."""
+
+    any_of: list[Atom] = Field(min_length=1)
+
+    @field_validator("any_of", mode="before")
+    @classmethod
+    def _members(cls, v: Any) -> Any:
+        return [_atom(m) for m in v] if isinstance(v, list) else v
+
+
+def _atom(v: Any) -> Any:
+    if isinstance(v, str):
+        return SkillLevel(skill=v)
+    if isinstance(v, dict) and "id" in v and "skill" not in v and "cert" not in v:
+        v = {("skill" if k == "id" else k): x for k, x in v.items()}
+    return v
+
+
+def _requirement(v: Any) -> Any:
+    if isinstance(v, dict) and "any_of" in v:
+        return AnyOf.model_validate(v)
+    if isinstance(v, AnyOf | SkillLevel | CertRef):
+        return v
+    v = _atom(v)
+    if isinstance(v, dict) and "cert" in v:
+        return CertRef.model_validate(v)
+    return SkillLevel.model_validate(v)
+
+
+Requirement = Annotated[AnyOf | SkillLevel | CertRef, BeforeValidator(_requirement)]
+Taught = Annotated[SkillLevel, BeforeValidator(_atom)]
+
+
+class Need(_Model):
+    """A skill a role needs, at a level, essential or optional (as in ESCO)."""
+
+    skill: str
+    level: Level = 1
+    importance: Importance = "essential"
+
+
+class CertValue(_Model):
+    """A certification a role values."""
+
+    cert: str
+    importance: Importance = "essential"
+
+
+def _need(v: Any) -> Any:
+    return {"skill": v} if isinstance(v, str) else v
+
+
+def _cert_value(v: Any) -> Any:
+    return {"cert": v} if isinstance(v, str) else v
+
+
+class Item(BaseModel):
+    """Fields every record has."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+    id: str = Field(pattern=ID_PATTERN, max_length=120)
+    source: str | None = None
+    notes: str | None = None
+
+    @property
+    def label(self) -> str:
+        return str(getattr(self, "title", None) or getattr(self, "name", None) or self.id)
+
+
+class Skill(Item):
+    name: str
+    aliases: list[str] = []
+    category: str | None = None
+    description: str | None = None
+    requires: list[Requirement] = []
+    teachable: bool = True  # false: learnt on the job; a gap no step closes
+
+
+CourseFormat = Literal["course", "book", "free-course", "tutorial", "project", "exam-prep"]
+
+
+class Course(Item):
+    """Anything a learner takes: a course, a book, a free course, a project."""
+
+    title: str
+    provider: str | None = None
+    platform: str | None = None
+    format: CourseFormat = "course"
+    hours: float = Field(ge=0)
+    cost_usd: float | None = Field(default=None, ge=0)
+    free_audit: bool = False
+    rating: float | None = Field(default=None, ge=0)
+    rating_scale: float | None = Field(default=None, gt=0)
+    url: str | None = None
+    requires: list[Requirement] = []
+    teaches: list[Taught] = []
+    part_of: str | None = None
+    prepares_for: list[str] = []
+
+    @property
+    def is_free(self) -> bool:
+        """Takeable at no cost: free outright or free to audit."""
+        return self.free_audit or self.cost_usd == 0
+
+
+class Program(Item):
+    """A bundle of courses in order (a specialization, a professional certificate)."""
+
+    title: str
+    provider: str | None = None
+    platform: str | None = None
+    courses: list[str] = Field(min_length=1)
+    rating: float | None = Field(default=None, ge=0)
+    rating_scale: float | None = Field(default=None, gt=0)
+    url: str | None = None
+
+
+class Cert(Item):
+    """A credential: a proctored vendor exam, or a course-completion certificate."""
+
+    name: str
+    kind: Literal["vendor-exam", "completion"] = "vendor-exam"
+    provider: str | None = None
+    exam_cost_usd: float | None = Field(default=None, ge=0)
+    prep_hours: float = Field(default=0, ge=0)
+    recommended_experience_years: float | None = Field(default=None, ge=0)
+    requires: list[Requirement] = []
+    validates: list[str] = []
+    program: str | None = None  # completion certs: earned by finishing this program, paid
+    url: str | None = None
+
+
+class Role(Item):
+    title: str
+    description: str | None = None
+    needs: list[Annotated[Need, BeforeValidator(_need)]] = []
+    values: list[Annotated[CertValue, BeforeValidator(_cert_value)]] = []
+
+
+class Situation(BaseModel):
+    """A learner situation from the guides: who they are, what they have, where they aim."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    have: list[str] = []  # "id" or "id:level", as the planner takes them
+    role: str | None = None
+    cert: str | None = None
+    objective: Literal["hours", "cost", "steps"] = "hours"
+    source: str | None = None
+    notes: str | None = None
+
+
+class Source(BaseModel):
+    """A document the catalog's facts come from."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    file: str | None = None
+    url: str | None = None
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(_ID_RE.match(value))

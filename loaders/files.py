@@ -1,0 +1,181 @@
+"""Read catalog files (YAML or JSON, chosen by extension) into a validated
+:class:`~graph.catalog.Catalog`.
+
+Every record is validated on its own so that one run reports all mistakes,
+each naming the file, the item id and the field. A catalog with errors is
+never returned: :class:`~graph.errors.CatalogError` carries the full list.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from graph.catalog import KINDS, Catalog
+from graph.errors import CatalogError, CatalogIssue, suggest
+from graph.models import Cert, Course, Program, Role, Situation, Skill, Source
+from loaders.checks import check_catalog, duplicate_ids
+
+__all__ = ["SEED_PATH", "ValidationReport", "load_catalog", "parse_catalog", "read_catalog_data", "validate_file"]
+
+SEED_PATH = Path(__file__).resolve().parent / "seed" / "catalog.yaml"
+
+_MODELS: dict[str, type[Any]] = {
+    "sources": Source,
+    "skills": Skill,
+    "courses": Course,
+    "programs": Program,
+    "certs": Cert,
+    "roles": Role,
+    "situations": Situation,
+}
+_TOP_KEYS = {"name", "description", "version", *_MODELS}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class ValidationReport:
+    """The outcome of validating a catalog: errors, warnings and (if clean) the catalog."""
+
+    def __init__(self, issues: list[CatalogIssue], catalog: Catalog | None):
+        self.errors = [i for i in issues if i.severity == "error"]
+        self.warnings = [i for i in issues if i.severity == "warning"]
+        self.catalog = catalog
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_catalog_data(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Parse a catalog file into plain data; errors name the file (and line)."""
+    p = Path(path)
+    name = str(path)
+    suffix = p.suffix.lower()
+    if suffix not in {".yaml", ".yml", ".json"}:
+        raise CatalogError([CatalogIssue(f"unsupported file type {suffix or '(none)'!r}: use .yaml, .yml or .json",
+                                         file=name)])
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError([CatalogIssue("no such file", file=name)]) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise CatalogError([CatalogIssue(f"cannot read: {err}", file=name)]) from err
+    try:
+        data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader
+    except json.JSONDecodeError as err:
+        raise CatalogError([CatalogIssue(f"invalid JSON at line {err.lineno} column {err.colno}: {err.msg}",
+                                         file=name)]) from err
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise CatalogError([CatalogIssue(f"invalid YAML{where}: {problem}", file=name)]) from err
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise CatalogError([CatalogIssue("the top level must be a mapping with keys such as skills, courses, roles",
+                                         file=name)])
+    return data
+
+
+def parse_catalog(data: dict[str, Any], file: str | None = None) -> tuple[Catalog | None, list[CatalogIssue]]:
+    """Validate plain catalog data. Returns the catalog (None on errors) and all issues."""
+    issues: list[CatalogIssue] = []
+    for key in data:
+        if key not in _TOP_KEYS:
+            hint = suggest(key, _TOP_KEYS, n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            issues.append(CatalogIssue(f"unknown top-level key {key!r}{extra}; ignored", None, key, file, "warning"))
+    parsed: dict[str, list[Any]] = {}
+    for section, model in _MODELS.items():
+        raw_items = data.get(section) or []
+        if not isinstance(raw_items, list):
+            issues.append(CatalogIssue(f"{section!r} must be a list", None, section, file))
+            continue
+        out = []
+        for index, raw in enumerate(raw_items):
+            rid = raw.get("id") if isinstance(raw, dict) else None
+            label = rid if isinstance(rid, str) else f"{section}[{index}]"
+            if not isinstance(raw, dict):
+                issues.append(CatalogIssue("each record must be a mapping", label, None, file))
+                continue
+            try:
+                out.append(model.model_validate(raw))
+            except ValidationError as err:
+                issues.extend(_pydantic_issues(err, label, file))
+        parsed[section] = out
+    issues += duplicate_ids(
+        ((section, raw) for section in (*KINDS.values(),) for raw in (data.get(section) or [])
+         if isinstance(data.get(section), list)),
+        file,
+    )
+    # Check references even when some records failed, so one run reports
+    # everything; ids of the failed records still count as known.
+    raw_ids = {raw["id"] for section in KINDS.values() for raw in (data.get(section) or [])
+               if isinstance(raw, dict) and isinstance(raw.get("id"), str)}
+    catalog = Catalog(name=data.get("name"), **parsed)
+    issues += check_catalog(catalog, file, also_known=raw_ids)
+    issues.sort(key=lambda i: i.severity != "error")
+    if any(i.severity == "error" for i in issues):
+        return None, issues
+    return catalog, issues
+
+
+def _pydantic_issues(err: ValidationError, label: str, file: str | None) -> list[CatalogIssue]:
+    out = []
+    for e in err.errors():
+        loc = [str(p) for p in e["loc"] if not (isinstance(p, str) and p in {"function-before[_requirement()]"})]
+        loc = [p for p in loc if not p.startswith(("function-", "json-or-python", "lax-or-strict"))]
+        field = ".".join(loc) or None
+        msg = e["msg"]
+        if e["type"] == "missing":
+            msg = "required field is missing"
+        elif e["type"] == "extra_forbidden":
+            msg = "unknown key"
+        out.append(CatalogIssue(msg, label, field, file))
+    return out
+
+
+def validate_file(path: str | os.PathLike[str]) -> ValidationReport:
+    """Run every check on a file; never raises for catalog mistakes."""
+    try:
+        data = read_catalog_data(path)
+    except CatalogError as err:
+        return ValidationReport(err.issues, None)
+    catalog, issues = parse_catalog(data, str(path))
+    return ValidationReport(issues, catalog)
+
+
+def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
+    """Load and validate a catalog file (YAML or JSON); no path: the shipped seed.
+
+    Raises
+    ------
+    CatalogError
+        With every error found, each naming file, item id and field.
+    """
+    p = Path(path) if path is not None else SEED_PATH
+    try:
+        st = p.stat()
+    except OSError:
+        st = None
+    if st is None:
+        read_catalog_data(p)  # raises the right "no such file" error
+    assert st is not None
+    return _load_cached(str(p.resolve()), str(path if path is not None else p), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(resolved: str, shown: str, mtime_ns: int, size: int) -> Catalog:
+    data = read_catalog_data(resolved)
+    catalog, issues = parse_catalog(data, shown)
+    if catalog is None:
+        raise CatalogError([i for i in issues if i.severity == "error"])
+    catalog.load_warnings = [i for i in issues if i.severity == "warning"]
+    return catalog

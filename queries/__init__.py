@@ -1,0 +1,1 @@
+"""Questions asked of the graph: the route planner, gap analysis, closest roles."""
