@@ -269,7 +269,7 @@ class _Request:
             if kind == "course":
                 out[i] = i
             elif kind == "program":
-                out.update({c: i for c in self.catalog.program(i).courses})
+                out.update(dict.fromkeys(self.catalog.program(i).courses, i))
             elif kind == "cert" and self.catalog.cert(i).kind == "vendor-exam":
                 out[i] = i
             elif kind == "cert" and what == "exclude":
@@ -322,7 +322,7 @@ class _Request:
 
     # -- solving --------------------------------------------------------------
     def run(self) -> Plan:
-        cp, cat = self.cp, self.catalog
+        cp, _cat = self.cp, self.catalog
         exclude = self._step_ids(self.exclude, "exclude")
         must_map = self._step_ids(self.must_include, "must_include")
         initial = self._initial()
@@ -430,7 +430,7 @@ class _Request:
 
     # -- explanations -----------------------------------------------------------
     def _why(self, item: GoalItem, fid: int | None, depth: int = 0) -> str:
-        cp, cat = self.cp, self.catalog
+        _cp, cat = self.cp, self.catalog
         if item.kind == "skill":
             skill = cat.skill(item.id)
             teachers = cat.teachers.get(item.id, [])

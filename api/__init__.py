@@ -1,0 +1,1 @@
+"""Interfaces: the command line (and, later, the HTTP API and pages)."""
