@@ -8,6 +8,7 @@ with status 1 (2 for bad usage); no tracebacks.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import shutil
 import sys
@@ -92,7 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     s = csub.add_parser("stats", help="counts, providers, roles and their reachability")
     _add_catalog(s)
     _add_format(s)
+    for name in _EXTENSIONS:
+        importlib.import_module(name).register(sub)
     return ap
+
+
+# Modules that add their own subcommands: each has ``register(subparsers)``,
+# which adds parsers and sets ``handler=callable(args) -> int`` on them. They
+# import optional dependencies (neo4j, pyvis, ...) inside their handlers.
+_EXTENSIONS: list[str] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     cmd = args.command
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args))
     if cmd == "validate":
         return _validate(args)
     catalog = load_catalog(args.catalog)
