@@ -61,7 +61,7 @@ class Catalog(BaseModel):
         """A value computed from this catalog once and cached (e.g. the planner's index)."""
         if key not in self._derived:
             self._derived[key] = build(self)
-        return self._derived[key]  # type: ignore[no-any-return]
+        return self._derived[key]
 
     @property
     def load_warnings(self) -> list[CatalogIssue]:
@@ -140,19 +140,19 @@ class Catalog(BaseModel):
         return [i.id for i in getattr(self, KINDS[kind])]
 
     def skill(self, id_: str) -> Skill:
-        return self.get(id_, "skill")  # type: ignore[no-any-return]
+        return self.get(id_, "skill")
 
     def course(self, id_: str) -> Course:
-        return self.get(id_, "course")  # type: ignore[no-any-return]
+        return self.get(id_, "course")
 
     def cert(self, id_: str) -> Cert:
-        return self.get(id_, "cert")  # type: ignore[no-any-return]
+        return self.get(id_, "cert")
 
     def role(self, id_: str) -> Role:
-        return self.get(id_, "role")  # type: ignore[no-any-return]
+        return self.get(id_, "role")
 
     def program(self, id_: str) -> Program:
-        return self.get(id_, "program")  # type: ignore[no-any-return]
+        return self.get(id_, "program")
 
     def find(self, text: str, kind: Kind | None = None) -> list[Item]:
         """Records whose id, name/title or an alias contains ``text`` (case-insensitive)."""
@@ -213,17 +213,17 @@ class Catalog(BaseModel):
             add_requires(c.id, c.requires)
             for t in c.teaches:
                 g.add_edge(c.id, t.skill, type="TEACHES", level=t.level)
-            for cert in c.prepares_for:
-                g.add_edge(c.id, cert, type="PREPARES_FOR")
+            for cid in c.prepares_for:
+                g.add_edge(c.id, cid, type="PREPARES_FOR")
         for p in self.programs:
             for order, cid in enumerate(p.courses):
                 g.add_edge(cid, p.id, type="PART_OF", order=order)
-        for cert in self.certs:
-            add_requires(cert.id, cert.requires)
-            for s in cert.validates:
-                g.add_edge(cert.id, s, type="VALIDATES")
-            if cert.program:
-                g.add_edge(cert.id, cert.program, type="AWARDED_FOR")
+        for x in self.certs:
+            add_requires(x.id, x.requires)
+            for sid in x.validates:
+                g.add_edge(x.id, sid, type="VALIDATES")
+            if x.program:
+                g.add_edge(x.id, x.program, type="AWARDED_FOR")
         for role in self.roles:
             for n in role.needs:
                 g.add_edge(role.id, n.skill, type="NEEDS", level=n.level, importance=n.importance)

@@ -8,7 +8,7 @@ they lack, and which steps of the cheapest route close each gap.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -53,13 +53,13 @@ class RoleDistance(BaseModel):
 
 
 def gap(catalog: Catalog, *, have: Iterable[str], role: str, objective: str = "hours",
-        include_optional: bool = True, **constraints: object) -> Gap:
+        include_optional: bool = True, **constraints: Any) -> Gap:
     """What ``have`` lacks for ``role`` and which steps close each gap."""
     have = list(have)
     r = catalog.role(role)
     state = parse_have(catalog, have)
     p = plan(catalog, have=have, role=role, objective=objective, include_optional=include_optional,
-             **constraints)  # type: ignore[arg-type]
+             **constraints)
     closers: dict[str, list[str]] = {}
     for step in p.steps:
         for g in step.gives:
@@ -75,13 +75,13 @@ def gap(catalog: Catalog, *, have: Iterable[str], role: str, objective: str = "h
         else:
             status = "partial" if got else "missing"
         items.append(GapItem(id=n.skill, kind="skill", importance=n.importance, needed_level=n.level,
-                             have_level=got, status=status,  # type: ignore[arg-type]
+                             have_level=got, status=status,
                              closed_by=closers.get(n.skill, []) if status in ("partial", "missing") else [],
                              reason=reasons.get(n.skill)))
     for v in r.values:
         held = v.cert in state.certs
         status = "met" if held else "unreachable" if v.cert in reasons else "missing"
-        items.append(GapItem(id=v.cert, kind="cert", importance=v.importance, status=status,  # type: ignore[arg-type]
+        items.append(GapItem(id=v.cert, kind="cert", importance=v.importance, status=status,
                              closed_by=closers.get(v.cert, []) if status == "missing" else [],
                              reason=reasons.get(v.cert)))
     met = sum(i.status == "met" for i in items)
@@ -89,13 +89,13 @@ def gap(catalog: Catalog, *, have: Iterable[str], role: str, objective: str = "h
 
 
 def closest_roles(catalog: Catalog, have: Iterable[str], k: int = 5, *, objective: str = "hours",
-                  **constraints: object) -> list[RoleDistance]:
+                  **constraints: Any) -> list[RoleDistance]:
     """The ``k`` roles with the cheapest routes from ``have`` (feasible first)."""
     have = list(have)
     state = parse_have(catalog, have)
     out = []
     for r in catalog.roles:
-        p = plan(catalog, have=have, role=r.id, objective=objective, **constraints)  # type: ignore[arg-type]
+        p = plan(catalog, have=have, role=r.id, objective=objective, **constraints)
         missing = sum(1 for n in r.needs if n.importance == "essential" and state.skills.get(n.skill, 0) < n.level)
         value = {"hours": p.total_hours, "cost": p.total_cost_usd, "steps": float(p.total_steps)}[objective]
         out.append(RoleDistance(role=r.id, title=r.title, feasible=p.feasible, objective=objective,

@@ -202,10 +202,31 @@ def _ids(values: Iterable[str] | str | None) -> list[str]:
 class _Request:
     """One planning request: arguments checked, then pruned, solved and explained."""
 
+    catalog: Catalog
+    cp: Compiled
+    state: State
+    objective: str
+    have: list[str]
+    role: str | None
+    cert: str | None
+    skills: list[str]
+    budget: float | None
+    max_hours: float | None
+    hours_per_week: float | None
+    free_only: bool
+    include_optional: bool
+    alternatives: int
+    time_limit: float
+    exclude: list[str]
+    must_include: list[str]
+    providers: set[str] | None
+    cost: list[float]
+    hours: list[float]
+    blocked: dict[int, str]
+    reached: set[int]
+    usable: list[bool]
+
     def __init__(self) -> None:
-        self.catalog: Catalog
-        self.cp: Compiled
-        self.state: State
         self.goal_items: list[tuple[GoalItem, int | None]] = []
         self.unreachable: list[Unreachable] = []
         self.warnings: list[str] = []
@@ -329,7 +350,7 @@ class _Request:
         cost = [0.0 if self.free_only else a.cost for a in cp.actions]
         hours = [a.hours for a in cp.actions]
         self.cost, self.hours = cost, hours
-        self.blocked: dict[int, str] = {}
+        self.blocked = {}
         for a in cp.actions:
             why = self._blocked(a, exclude, cost[a.idx])
             if why:
@@ -637,7 +658,7 @@ class _Request:
         plan = Plan(
             feasible=feasible and sol.status in ("optimal", "feasible"),
             optimal=sol.status == "optimal",
-            objective=self.objective,  # type: ignore[arg-type]
+            objective=self.objective,
             total_hours=total_hours,
             total_cost_usd=total_cost,
             total_steps=len(steps),
