@@ -66,6 +66,7 @@ class Compiled:
     users: list[list[int]] = field(default_factory=list)  # fact -> actions needing it
     step_of: dict[str, int] = field(default_factory=dict)  # course/cert id -> action
     program_courses: dict[str, list[str]] = field(default_factory=dict)
+    derived: list[int] = field(default_factory=list)  # group and award actions
 
     def fact(self, key: Fact) -> int:
         fid = self.fact_id.get(key)
@@ -161,6 +162,8 @@ def _compile(catalog: Catalog) -> Compiled:
         cp.actions.append(a)
         if a.is_step:
             cp.step_of[a.ref] = i
+        else:
+            cp.derived.append(i)
         for f in a.add:
             cp.achievers[f].append(i)
         for f in a.pre:

@@ -429,6 +429,15 @@ class _Request:
             f = cp.fact_id.get(("done", c))
             if f is not None:
                 out.add(f)
+        # any_of groups and completion certs that already hold
+        changed = True
+        while changed:
+            changed = False
+            for a in (cp.actions[i] for i in cp.derived):
+                if (a.kind == "group" or (a.kind == "award" and not self.free_only)) and a.add[0] not in out \
+                        and all(p in out for p in a.pre):
+                    out.add(a.add[0])
+                    changed = True
         return out
 
     def _blocked(self, a: Any, exclude: dict[str, str], cost: float) -> str | None:
@@ -562,7 +571,7 @@ class _Request:
         cp = self.cp
         have = set(initial)
         provider: dict[int, int] = {}
-        derived = [a for a in cp.actions if a.kind in ("group", "award") and a.idx not in self.blocked]
+        derived = [cp.actions[i] for i in cp.derived if i not in self.blocked]
         remaining = set(chosen)
         order: list[int] = []
 

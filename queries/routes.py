@@ -124,6 +124,8 @@ def simulate(catalog: Catalog, state: State, steps: Sequence[str], *, paid: bool
     """
     state = state.copy()
     problems: list[str] = []
+    if paid:
+        _award(catalog, state)
     for sid in steps:
         kind = catalog.kind_of(sid)
         if kind == "course":
