@@ -235,7 +235,7 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
                 continue
             s = p.steps[i - 1]
             pad = " " * (widths[0] + 2)
-            wrap = textwrap.TextWrapper(width=width, initial_indent=pad, subsequent_indent=pad + "  ")
+            wrap = textwrap.TextWrapper(width=width, break_on_hyphens=False, initial_indent=pad, subsequent_indent=pad + "  ")
             lines.extend(wrap.wrap(s.title))
             if s.gives:
                 lines.extend(wrap.wrap("gives: " + ", ".join(s.gives)))
@@ -245,13 +245,13 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
     if p.unreachable:
         lines.append("")
         lines.append("Not reachable:")
-        wrap = textwrap.TextWrapper(width=width, initial_indent="  - ", subsequent_indent="    ")
+        wrap = textwrap.TextWrapper(width=width, break_on_hyphens=False, initial_indent="  - ", subsequent_indent="    ")
         for u in p.unreachable:
             lines.extend(wrap.wrap(f"{u.id} ({u.importance} {u.kind}): {u.reason}"))
     if p.warnings:
         lines.append("")
         lines.append("Notes:")
-        wrap = textwrap.TextWrapper(width=width, initial_indent="  - ", subsequent_indent="    ")
+        wrap = textwrap.TextWrapper(width=width, break_on_hyphens=False, initial_indent="  - ", subsequent_indent="    ")
         for w in p.warnings:
             lines.extend(wrap.wrap(w))
     for n, alt in enumerate(p.alternatives, 1):

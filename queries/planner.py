@@ -322,12 +322,12 @@ class _Request:
             if not 1 <= level <= 3:
                 raise PlanningError(f"skills {text!r}: the level must be 1, 2 or 3, not {level}")
             items.append(GoalItem(id=sid, kind="skill", level=level, status="route"))
-        seen: set[tuple[str, int | None]] = set()
-        for item in items:
+        merged: dict[tuple[str, int | None], GoalItem] = {}
+        for item in items:  # the same item twice (a role's optional cert that is also the target): essential wins
             key = (item.id, item.level)
-            if key in seen:
-                continue
-            seen.add(key)
+            if key not in merged or item.importance == "essential":
+                merged[key] = item
+        for item in merged.values():
             if item.importance == "optional" and not self.include_optional:
                 held = self._held(item)
                 item.status = "held" if held else "not-planned"
