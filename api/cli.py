@@ -201,6 +201,10 @@ def _hours(x: float) -> str:
     return f"{x:g} h"
 
 
+def _wrapper(width: int, first: str, rest: str) -> textwrap.TextWrapper:
+    return textwrap.TextWrapper(width=width, break_on_hyphens=False, initial_indent=first, subsequent_indent=rest)
+
+
 def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
     """The plan as a readable table with reasons."""
     width = _width()
@@ -235,7 +239,7 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
                 continue
             s = p.steps[i - 1]
             pad = " " * (widths[0] + 2)
-            wrap = textwrap.TextWrapper(width=width, break_on_hyphens=False, initial_indent=pad, subsequent_indent=pad + "  ")
+            wrap = _wrapper(width, pad, pad + "  ")
             lines.extend(wrap.wrap(s.title))
             if s.gives:
                 lines.extend(wrap.wrap("gives: " + ", ".join(s.gives)))
@@ -245,13 +249,13 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
     if p.unreachable:
         lines.append("")
         lines.append("Not reachable:")
-        wrap = textwrap.TextWrapper(width=width, break_on_hyphens=False, initial_indent="  - ", subsequent_indent="    ")
+        wrap = _wrapper(width, "  - ", "    ")
         for u in p.unreachable:
             lines.extend(wrap.wrap(f"{u.id} ({u.importance} {u.kind}): {u.reason}"))
     if p.warnings:
         lines.append("")
         lines.append("Notes:")
-        wrap = textwrap.TextWrapper(width=width, break_on_hyphens=False, initial_indent="  - ", subsequent_indent="    ")
+        wrap = _wrapper(width, "  - ", "    ")
         for w in p.warnings:
             lines.extend(wrap.wrap(w))
     for n, alt in enumerate(p.alternatives, 1):

@@ -32,13 +32,13 @@ def random_catalog(seed: int) -> Catalog:
     skills: list[dict[str, Any]] = []
     for i in range(n_sk):
         reqs: list[Any] = []
-        if i > 0 and rng.random() < 0.45:
+        if i > 0 and rng.random() < 0.4:
             k = rng.randint(1, min(2, i))
             picks = rng.sample(range(i), k)
             if k == 2 and rng.random() < 0.5:
                 reqs.append({"any_of": [f"s{picks[0]}", {"skill": f"s{picks[1]}", "level": rng.choice([1, 2])}]})
             else:
-                reqs += [{"skill": f"s{p}", "level": rng.choice([1, 1, 2])} for p in picks]
+                reqs += [{"skill": f"s{p}", "level": rng.choice([1, 1, 1, 2])} for p in picks]
         skills.append({"id": f"s{i}", "name": f"Skill {i}", "requires": reqs})
     untaught: set[str] = set()
     if rng.random() < 0.15:
@@ -132,7 +132,8 @@ def random_catalog(seed: int) -> Catalog:
         for t in c["teaches"]:
             top[t["skill"]] = max(top.get(t["skill"], 0), t["level"])
     needs = []
-    for sid in rng.sample([s["id"] for s in skills], rng.randint(2, min(4, n_sk))):
+    pool = sorted(top) if rng.random() < 0.8 and len(top) >= 2 else [s["id"] for s in skills]
+    for sid in rng.sample(pool, rng.randint(2, min(4, len(pool)))):
         lvl = rng.randint(1, top[sid]) if sid in top and rng.random() < 0.85 else level()
         needs.append({"skill": sid, "level": lvl, "importance": "essential" if rng.random() < 0.75 else "optional"})
     values = [{"cert": c, "importance": "essential" if rng.random() < 0.6 else "optional"}
