@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph.catalog import Catalog
-from graph.errors import CatalogError, SkillGraphError
+from graph.errors import CatalogError, SkillGraphError, UnknownId, suggest
 from loaders import load_catalog, validate_file
 from queries.gaps import closest_roles, gap
 from queries.planner import OBJECTIVES, Plan, plan
@@ -47,11 +47,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plan", help="the cheapest route from your skills to a role, cert or skills")
     _add_catalog(p)
+    p.add_argument("--situation", help="a learner situation from the catalog (sets have, role, cert, objective)")
     p.add_argument("--role", help="target role id (see: skillgraph catalog stats / show)")
     p.add_argument("--cert", help="target cert id")
     p.add_argument("--skills", type=_csv, help="target skills, comma-separated id or id:level")
     p.add_argument("--have", type=_csv, default=[], help="what you have: skills (id or id:level), courses, certs")
-    p.add_argument("--objective", choices=OBJECTIVES, default="hours", help="what to minimise (default: hours)")
+    p.add_argument("--objective", choices=OBJECTIVES, help="what to minimise (default: hours)")
     p.add_argument("--budget", type=float, help="most USD to spend")
     p.add_argument("--max-hours", type=float, help="most hours in total")
     p.add_argument("--free-only", action="store_true", help="only free courses or free audits; no exams")
@@ -130,8 +131,18 @@ def _run(args: argparse.Namespace) -> int:
         return _validate(args)
     catalog = load_catalog(args.catalog)
     if cmd == "plan":
+        if args.situation:
+            sit = next((x for x in catalog.situations if x.id == args.situation), None)
+            if sit is None:
+                raise UnknownId(args.situation, "situation", suggest(args.situation,
+                                                                     [x.id for x in catalog.situations]))
+            args.have = args.have or list(sit.have)
+            args.role = args.role or sit.role
+            args.cert = args.cert or sit.cert
+            args.objective = args.objective or sit.objective
         result = plan(
-            catalog, have=args.have, role=args.role, cert=args.cert, skills=args.skills, objective=args.objective,
+            catalog, have=args.have, role=args.role, cert=args.cert, skills=args.skills,
+            objective=args.objective or "hours",
             budget=args.budget, max_hours=args.max_hours, free_only=args.free_only, exclude=args.exclude,
             providers=args.providers, must_include=args.must_include, include_optional=args.include_optional,
             hours_per_week=args.hours_per_week, alternatives=args.alternatives, time_limit=args.time_limit,
@@ -319,6 +330,7 @@ def _stats(catalog: Catalog) -> dict[str, Any]:
         "counts": catalog.counts(),
         "providers": dict(sorted(providers.items(), key=lambda kv: (-kv[1], kv[0]))),
         "roles": [{"id": r.id, "title": r.title} for r in catalog.roles],
+        "situations": [{"id": x.id, "title": x.title, "role": x.role} for x in catalog.situations],
         "skills_no_course_teaches": untaught,
         "most_required_skills": [{"id": k, "roles": v} for k, v in top],
         "free_hours": sum(c.hours for c in catalog.courses if c.is_free),
@@ -331,6 +343,7 @@ def _render_stats(d: dict[str, Any]) -> str:
     out.append("  " + ", ".join(f"{n} {k}" for k, n in d["counts"].items()))
     out.append("  providers: " + ", ".join(f"{k} ({v})" for k, v in d["providers"].items()))
     out.append("  roles: " + ", ".join(r["id"] for r in d["roles"]))
+    out.append("  situations (plan --situation ID): " + ", ".join(x["id"] for x in d["situations"]))
     out.append("  most required skills: " + ", ".join(f"{s['id']} ({s['roles']})" for s in d["most_required_skills"]))
     out.append("  skills no course teaches: " + (", ".join(d["skills_no_course_teaches"]) or "none"))
     for w in d["warnings"]:

@@ -168,7 +168,8 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
     if st is None:
         read_catalog_data(p)  # raises the right "no such file" error
     assert st is not None
-    return _load_cached(str(p.resolve()), str(path if path is not None else p), st.st_mtime_ns, st.st_size)
+    shown = str(path) if path is not None else "seed:catalog.yaml"
+    return _load_cached(str(p.resolve()), shown, st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=8)

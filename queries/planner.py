@@ -660,8 +660,12 @@ class _Request:
     def _finish(self, steps: list[Step], sol: Solution, *, feasible: bool) -> Plan:
         total_hours = round(sum(s.hours for s in steps), 4)
         total_cost = round(sum(s.cost_usd or 0.0 for s in steps), 2)
-        not_planned = [it.id for it, _ in self.goal_items if it.status == "not-planned"]
+        on_job = [it.id for it, _ in self.goal_items if it.status == "not-planned" and it.kind == "skill"
+                  and not self.catalog.skill(it.id).teachable]
+        not_planned = [it.id for it, _ in self.goal_items if it.status == "not-planned" and it.id not in on_job]
         warnings = list(self.warnings)
+        if on_job:
+            warnings.append(f"learnt on the job, no course teaches it (optional for this role): {', '.join(on_job)}")
         if not_planned:
             warnings.append(f"optional for this role and not planned (use include_optional): {', '.join(not_planned)}")
         plan = Plan(

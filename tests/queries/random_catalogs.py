@@ -83,7 +83,10 @@ def random_catalog(seed: int) -> Catalog:
     courses: list[dict[str, Any]] = []
     cyc = rng.random() < 0.5
     n_base = rng.randint(3, 5) if cyc else rng.randint(3, 8)
-    order = rng.sample(teachable, len(teachable))
+    order = list(teachable)  # skill prerequisites point to lower ids: teach in id order, mostly
+    if rng.random() < 0.3:
+        k = rng.randrange(len(order) - 1)
+        order[k], order[k + 1] = order[k + 1], order[k]
     for j in range(n_base):
         first = order[j % len(order)]  # every teachable skill gets a teacher when there are enough courses
         others = rng.sample([s for s in teachable if s != first], rng.choice([0, 0, 1]))
@@ -122,7 +125,7 @@ def random_catalog(seed: int) -> Catalog:
         certs.append({"id": "p0-cert", "name": "Program 0 certificate", "kind": "completion", "program": "p0",
                       "requires": creq})
     for e in exam_ids:
-        reqs = [{"skill": s, "level": level()} for s in rng.sample([s["id"] for s in skills], rng.randint(1, 2))]
+        reqs = [atom() for _ in range(rng.randint(1, 2))]
         certs.append({"id": e, "name": f"Exam {e}", "kind": "vendor-exam", "requires": reqs,
                       "prep_hours": rng.choice([0, 5, 10, 12.5, 20]),
                       "exam_cost_usd": rng.choice([None, 100, 150, 200, 300]),
