@@ -226,10 +226,13 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
         title = f" ({catalog.get(target).label})"
     start = ", ".join(p.have) if p.have else "nothing"
     lines.append(f"Route to {target}{title}")
-    lines.append(f"from: {start}")
-    status = "feasible" if p.feasible else "NOT feasible"
-    proof = "proven optimal" if p.optimal else f"best found, not proven (bound {p.bound})"
-    lines.append(f"{status}; {proof} for objective '{p.objective}'")
+    lines.extend(_wrapper(width, "from: ", "      ").wrap(start))
+    if not p.steps and not p.feasible:
+        lines.append("NO ROUTE: see 'Not reachable' below")
+    else:
+        status = "feasible" if p.feasible else "NOT feasible (some goals unreachable; route covers the rest)"
+        proof = "proven optimal" if p.optimal else f"best found, not proven (lower bound {p.bound:g})"
+        lines.append(f"{status}; {proof} for objective '{p.objective}'")
     weeks = f", {p.weeks} weeks at {p.hours_per_week:g} h/week" if p.weeks is not None and p.hours_per_week else ""
     lines.append(f"total: {p.total_steps} steps, {_hours(p.total_hours)}, {_money(p.total_cost_usd)}{weeks}")
     lines.append("")
@@ -262,7 +265,8 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
         lines.append("Not reachable:")
         wrap = _wrapper(width, "  - ", "    ")
         for u in p.unreachable:
-            lines.extend(wrap.wrap(f"{u.id} ({u.importance} {u.kind}): {u.reason}"))
+            label = u.id if u.kind in ("constraint", "step") else f"{u.id} ({u.importance} {u.kind})"
+            lines.extend(wrap.wrap(f"{label}: {u.reason}"))
     if p.warnings:
         lines.append("")
         lines.append("Notes:")
