@@ -138,6 +138,8 @@ def _pydantic_issues(err: ValidationError, label: str, file: str | None) -> list
             msg = "required field is missing"
         elif e["type"] == "extra_forbidden":
             msg = "unknown key"
+        elif "input" in e and not isinstance(e["input"], dict | list):
+            msg = f"{msg} (got {e['input']!r})"
         out.append(CatalogIssue(msg, label, field, file))
     return out
 
