@@ -159,8 +159,10 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if cmd == "show":
         kind, item = catalog.kind_of(args.id), catalog.get(args.id)
-        data = {"kind": kind, **item.model_dump(mode="json", exclude_none=True),
-                "neighbours": catalog.neighbours(args.id)}
+        fields = item.model_dump(mode="json", exclude_none=True)
+        if "kind" in fields:  # a cert's own kind (vendor-exam, completion)
+            fields[f"{kind}_kind"] = fields.pop("kind")
+        data = {"kind": kind, **fields, "neighbours": catalog.neighbours(args.id)}
         _emit(args, data, lambda: _render_show(data))
         return 0
     if cmd == "catalog":
@@ -313,7 +315,7 @@ def _render_show(data: dict[str, Any]) -> str:
             continue
         out.append(f"  {k}: {json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v}")
     for rel, items in data["neighbours"].items():
-        out.append(f"  {rel}: " + ", ".join(
+        out.append(f"  -> {rel}: " + ", ".join(
             i["id"] + "".join(f" {k}={v}" for k, v in i.items() if k != "id") for i in items))
     return "\n".join(out)
 

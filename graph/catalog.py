@@ -100,6 +100,14 @@ class Catalog(BaseModel):
                     items[i] = item.model_copy(update={"requires": new})
         return self
 
+    def __eq__(self, other: object) -> bool:
+        # By content: caches and load warnings (which name the file) do not count.
+        if not isinstance(other, Catalog):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
     # -- lookup ---------------------------------------------------------
     @cached_property
     def _index(self) -> dict[str, tuple[Kind, Item]]:

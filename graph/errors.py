@@ -65,13 +65,12 @@ class CatalogError(SkillGraphError):
 class PrerequisiteCycle(CatalogError):
     """Skills whose ``requires`` form a cycle; ``cycle`` is the ring of ids."""
 
-    def __init__(self, cycle: Sequence[str], file: str | None = None):
+    def __init__(self, cycle: Sequence[str], file: str | None = None, issues: Sequence[CatalogIssue] = ()):
         self.cycle = list(cycle)
         ring = " -> ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
-        super().__init__(
-            [CatalogIssue(f"prerequisite cycle among skills: {ring}", self.cycle[0] if self.cycle else None,
-                          "requires", file)]
-        )
+        own = CatalogIssue(f"prerequisite cycle among skills: {ring}", self.cycle[0] if self.cycle else None,
+                           "requires", file)
+        super().__init__(list(issues) or [own])
 
 
 def suggest(name: str, known: Iterable[str], n: int = 3) -> list[str]:

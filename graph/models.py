@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 __all__ = [
     "ID_PATTERN",
@@ -35,7 +35,7 @@ __all__ = [
     "Source",
 ]
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # pydantic's regex: $ is the very end
 _ID_RE = re.compile(ID_PATTERN)
 Level = Annotated[int, Field(ge=1, le=3)]
 Importance = Literal["essential", "optional"]
@@ -58,7 +58,28 @@ class CertRef(_Model):
     cert: str
 
 
-Atom = SkillLevel | CertRef
+def _atom(v: Any) -> Any:
+    if isinstance(v, str):
+        return {"skill": v}
+    if isinstance(v, dict) and "id" in v and "skill" not in v and "cert" not in v:
+        v = {("skill" if k == "id" else k): x for k, x in v.items()}
+    return v
+
+
+def _kind_tag(v: Any) -> str:
+    # Which model a requirement is, so a mistake yields one error, not one per union member.
+    if isinstance(v, BaseModel):
+        return type(v).__name__
+    if isinstance(v, dict):
+        return "AnyOf" if "any_of" in v else "CertRef" if "cert" in v else "SkillLevel"
+    return "SkillLevel"
+
+
+Atom = Annotated[
+    Annotated[SkillLevel, Tag("SkillLevel")] | Annotated[CertRef, Tag("CertRef")],
+    Discriminator(_kind_tag),
+    BeforeValidator(_atom),
+]
 
 
 class AnyOf(_Model):
@@ -66,32 +87,12 @@ class AnyOf(_Model):
 
     any_of: list[Atom] = Field(min_length=1)
 
-    @field_validator("any_of", mode="before")
-    @classmethod
-    def _members(cls, v: Any) -> Any:
-        return [_atom(m) for m in v] if isinstance(v, list) else v
 
-
-def _atom(v: Any) -> Any:
-    if isinstance(v, str):
-        return SkillLevel(skill=v)
-    if isinstance(v, dict) and "id" in v and "skill" not in v and "cert" not in v:
-        v = {("skill" if k == "id" else k): x for k, x in v.items()}
-    return v
-
-
-def _requirement(v: Any) -> Any:
-    if isinstance(v, dict) and "any_of" in v:
-        return AnyOf.model_validate(v)
-    if isinstance(v, AnyOf | SkillLevel | CertRef):
-        return v
-    v = _atom(v)
-    if isinstance(v, dict) and "cert" in v:
-        return CertRef.model_validate(v)
-    return SkillLevel.model_validate(v)
-
-
-Requirement = Annotated[AnyOf | SkillLevel | CertRef, BeforeValidator(_requirement)]
+Requirement = Annotated[
+    Annotated[AnyOf, Tag("AnyOf")] | Annotated[SkillLevel, Tag("SkillLevel")] | Annotated[CertRef, Tag("CertRef")],
+    Discriminator(_kind_tag),
+    BeforeValidator(_atom),
+]
 Taught = Annotated[SkillLevel, BeforeValidator(_atom)]
 
 
@@ -111,7 +112,7 @@ class CertValue(_Model):
 
 
 def _need(v: Any) -> Any:
-    return {"skill": v} if isinstance(v, str) else v
+    return _atom(v)
 
 
 def _cert_value(v: Any) -> Any:
@@ -229,4 +230,4 @@ class Source(BaseModel):
 
 
 def is_valid_id(value: str) -> bool:
-    return bool(_ID_RE.match(value))
+    return bool(_ID_RE.fullmatch(value))

@@ -129,7 +129,10 @@ def check_catalog(
             ref(role.id, "values", v.cert, "cert")
     for sit in catalog.situations:
         for h in sit.have:
-            ref(sit.id, "have", h.split(":", 1)[0], ("skill", "cert"))
+            hid, _, lvl = h.partition(":")
+            ref(sit.id, "have", hid, ("skill", "cert", "course"))
+            if lvl and lvl not in ("1", "2", "3"):
+                err(f"{h!r}: the level must be 1, 2 or 3", sit.id, "have")
         if sit.role:
             ref(sit.id, "role", sit.role, "role")
         if sit.cert:

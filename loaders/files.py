@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from graph.catalog import KINDS, Catalog
-from graph.errors import CatalogError, CatalogIssue, suggest
+from graph.errors import CatalogError, CatalogIssue, PrerequisiteCycle, suggest
 from graph.models import Cert, Course, Program, Role, Situation, Skill, Source
 from loaders.checks import check_catalog, duplicate_ids
 
@@ -37,6 +37,8 @@ _MODELS: dict[str, type[Any]] = {
 }
 _TOP_KEYS = {"name", "description", "version", *_MODELS}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_UNION_TAGS = {"AnyOf", "SkillLevel", "CertRef"}  # pydantic names union members in error locations
+_PLACEHOLDERS: dict[str, Any] = {"title": "?", "name": "?", "hours": 0}
 
 
 class ValidationReport:
@@ -90,9 +92,13 @@ def parse_catalog(data: dict[str, Any], file: str | None = None) -> tuple[Catalo
     for key in data:
         if key not in _TOP_KEYS:
             hint = suggest(key, _TOP_KEYS, n=1)
-            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-            issues.append(CatalogIssue(f"unknown top-level key {key!r}{extra}; ignored", None, key, file, "warning"))
+            if hint:  # a misspelt section would silently drop its records
+                issues.append(CatalogIssue(f"unknown top-level key {key!r} (did you mean {hint[0]!r}?)", None, key,
+                                           file))
+            else:
+                issues.append(CatalogIssue(f"unknown top-level key {key!r}; ignored", None, key, file, "warning"))
     parsed: dict[str, list[Any]] = {}
+    shadows: dict[str, list[Any]] = {}  # failed records minus their bad fields, for reference checks only
     for section, model in _MODELS.items():
         raw_items = data.get(section) or []
         if not isinstance(raw_items, list):
@@ -109,6 +115,9 @@ def parse_catalog(data: dict[str, Any], file: str | None = None) -> tuple[Catalo
                 out.append(model.model_validate(raw))
             except ValidationError as err:
                 issues.extend(_pydantic_issues(err, label, file))
+                shadow = _shadow(model, raw, err)
+                if shadow is not None:
+                    shadows.setdefault(section, []).append(shadow)
         parsed[section] = out
     issues += duplicate_ids(
         ((section, raw) for section in (*KINDS.values(),) for raw in (data.get(section) or [])
@@ -119,6 +128,10 @@ def parse_catalog(data: dict[str, Any], file: str | None = None) -> tuple[Catalo
     # everything; ids of the failed records still count as known.
     raw_ids = {raw["id"] for section in KINDS.values() for raw in (data.get(section) or [])
                if isinstance(raw, dict) and isinstance(raw.get("id"), str)}
+    if shadows:
+        checked = Catalog(**{k: v + shadows.get(k, []) for k, v in parsed.items()})
+        issues += [i for i in check_catalog(checked, file, also_known=raw_ids) if i.severity == "error"]
+        return None, sorted(issues, key=lambda i: i.severity != "error")
     catalog = Catalog(name=data.get("name"), **parsed)
     issues += check_catalog(catalog, file, also_known=raw_ids)
     issues.sort(key=lambda i: i.severity != "error")
@@ -130,7 +143,7 @@ def parse_catalog(data: dict[str, Any], file: str | None = None) -> tuple[Catalo
 def _pydantic_issues(err: ValidationError, label: str, file: str | None) -> list[CatalogIssue]:
     out = []
     for e in err.errors():
-        loc = [str(p) for p in e["loc"] if not (isinstance(p, str) and p in {"function-before[_requirement()]"})]
+        loc = [str(p) for p in e["loc"] if str(p) not in _UNION_TAGS]
         loc = [p for p in loc if not p.startswith(("function-", "json-or-python", "lax-or-strict"))]
         field = ".".join(loc) or None
         msg = e["msg"]
@@ -142,6 +155,19 @@ def _pydantic_issues(err: ValidationError, label: str, file: str | None) -> list
             msg = f"{msg} (got {e['input']!r})"
         out.append(CatalogIssue(msg, label, field, file))
     return out
+
+
+def _shadow(model: type[Any], raw: dict[str, Any], err: ValidationError) -> Any:
+    """The record without the fields that failed, so its references can still be checked."""
+    bad = {e["loc"][0] for e in err.errors() if e["loc"]}
+    patched = {k: v for k, v in raw.items() if k not in bad}
+    for key, value in _PLACEHOLDERS.items():
+        if key in model.model_fields and key not in patched:
+            patched[key] = value
+    try:
+        return model.model_validate(patched)
+    except ValidationError:
+        return None
 
 
 def validate_file(path: str | os.PathLike[str]) -> ValidationReport:
@@ -179,6 +205,11 @@ def _load_cached(resolved: str, shown: str, mtime_ns: int, size: int) -> Catalog
     data = read_catalog_data(resolved)
     catalog, issues = parse_catalog(data, shown)
     if catalog is None:
-        raise CatalogError([i for i in issues if i.severity == "error"])
+        errors = [i for i in issues if i.severity == "error"]
+        cycle = next((i for i in errors if i.message.startswith("prerequisite cycle")), None)
+        if cycle is not None:
+            ring = cycle.message.split(": ", 1)[1].split(" -> ")[:-1]
+            raise PrerequisiteCycle(ring, shown, issues=errors)
+        raise CatalogError(errors)
     catalog.load_warnings = [i for i in issues if i.severity == "warning"]
     return catalog
