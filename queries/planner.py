@@ -148,7 +148,8 @@ def plan(
     budget, max_hours : float, optional
         Caps on the route's total USD and hours.
     free_only : bool
-        Only free courses or free audits; no exams, no paid certificates.
+        Only free courses or free audits (counted at $0); no paid exams, no
+        paid completion certificates.
     exclude : list of str
         Course, program (all its courses) or cert ids never to take.
     providers : list of str, optional
@@ -328,6 +329,10 @@ class _Request:
             if key not in merged or item.importance == "essential":
                 merged[key] = item
         for item in merged.values():
+            if self._held(item):
+                item.status = "held"
+                self.goal_items.append((item, None))
+                continue
             if item.importance == "optional" and not self.include_optional:
                 held = self._held(item)
                 item.status = "held" if held else "not-planned"
@@ -385,7 +390,8 @@ class _Request:
                 must.add(ai)
 
         facts, acts = relevant(cp, goals, initial, usable, must)
-        drop = dominated(cp, acts, facts, initial, self.objective, must, cost)
+        # Dominated steps never appear in an optimal route, but may in the next-best ones.
+        drop = dominated(cp, acts, facts, initial, self.objective, must, cost) if not self.alternatives else set()
         if drop:
             usable = [u and i not in drop for i, u in enumerate(usable)]
             facts, acts = relevant(cp, goals, initial, usable, must)
@@ -540,18 +546,22 @@ class _Request:
         if not check.ok or missing_goals:
             raise PlanningError("internal check failed, the solver's route does not hold: "
                                 + "; ".join(check.problems + [g.id for g in missing_goals]))
+        # A fact made true by an any_of group or a completion certificate is owed to
+        # every step behind it (all courses of the program, say), not just the last.
+        sources = self._sources
         serves: dict[int, list[str]] = {a: [] for a in order}
         for item, fid in self.goal_items:
             if item.status == "route" and fid is not None and fid in provider:
                 item.by = cp.actions[provider[fid]].ref
                 label = item.id if item.kind == "cert" or item.level == 1 else f"{item.id}:{item.level}"
-                serves[provider[fid]].append(label)
+                for src in sorted(sources.get(fid, ()), key=order.index):
+                    serves[src].append(label)
         needed_by: dict[int, list[str]] = {a: [] for a in order}
         for a in order:
             for f in cp.actions[a].pre:
-                src = provider.get(f)
-                if src is not None and src != a and cp.actions[a].ref not in needed_by[src]:
-                    needed_by[src].append(cp.actions[a].ref)
+                for src in sources.get(f, ()):
+                    if src != a and cp.actions[a].ref not in needed_by[src]:
+                        needed_by[src].append(cp.actions[a].ref)
         steps = []
         gained: set[int] = set(initial)
         for n, a in enumerate(order, 1):
@@ -585,8 +595,10 @@ class _Request:
                         srcs = [src_of[p] for p in d.pre if p in src_of]
                         if srcs:
                             provider[d.add[0]] = max(srcs, key=order.index)
+                        self._sources[d.add[0]] = set().union(*(self._sources.get(p, set()) for p in d.pre))
                         changed = True
 
+        self._sources: dict[int, set[int]] = {}
         close(provider)
         while remaining:
             layer = [a for a in remaining if all(p in have for p in cp.actions[a].pre)]
@@ -600,6 +612,7 @@ class _Request:
                     if f not in have:
                         have.add(f)
                         provider[f] = a
+                        self._sources[f] = {a}
             close(provider)
         return order, provider
 
@@ -615,8 +628,10 @@ class _Request:
             parts.append(f"gives {', '.join(goals)} for {target}")
         if later:
             parts.append(f"prerequisite of {', '.join(later)}")
-        if ref in self.must_include or not parts:
+        if ref in self.must_include:
             parts.append("you asked to include it")
+        elif not parts:
+            parts.append("part of the route")
         pos = self.catalog.program_position(ref)
         if pos:
             program = self.catalog.program(pos[0])
@@ -717,7 +732,11 @@ def _schedule(plan: Plan, per_week: float) -> None:
     clock = 0.0
     for s in plan.steps:
         start, end = clock, clock + s.hours
-        s.week_start = int(start // per_week) + 1
+        if s.hours > 0:
+            s.week_start = int(start // per_week) + 1
+        else:  # a zero-hour step belongs to the week its predecessor ended in
+            s.week_start = max(1, math.ceil(start / per_week - 1e-9))
+            weeks.setdefault(s.week_start, Week(week=s.week_start, hours=0.0, steps=[])).steps.append(s.id)
         s.week_end = max(s.week_start, math.ceil(end / per_week - 1e-9))
         t = start
         while t < end - 1e-9:
@@ -730,4 +749,4 @@ def _schedule(plan: Plan, per_week: float) -> None:
             t += chunk
         clock = end
     plan.schedule = [weeks[k] for k in sorted(weeks)]
-    plan.weeks = math.ceil(clock / per_week - 1e-9) if clock else 0
+    plan.weeks = max([math.ceil(clock / per_week - 1e-9), *weeks]) if plan.steps else 0

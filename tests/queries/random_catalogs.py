@@ -400,8 +400,8 @@ def oracle(cat: Catalog, *, have: Iterable[str] = (), role: str | None = None, c
                 return False
             if provs is not None and (c.provider or "").casefold() not in provs:
                 return False
-        elif free_only:
-            return False  # "no exams"
+        elif free_only and cat.cert(sid).exam_cost_usd != 0:
+            return False  # "no paid exams"
         if budget is not None and step_cost(cat, sid, free_only) > budget + 1e-9:
             return False  # a step alone over the budget is in no route within it
         if max_hours is not None and step_hours(cat, sid) > max_hours + 1e-9:

@@ -1,0 +1,279 @@
+"""The planner against brute force on hundreds of small random catalogs.
+
+The oracle (``random_catalogs.oracle``) enumerates every subset of steps and
+checks it with the plain semantics of ``queries.routes`` (State, takeable,
+parse_have); constraints are applied as plan()'s docstring states them. For
+every request the planner must agree on feasibility and on which goal items
+are unreachable, its route must be valid (re-checked with ``simulate``) and
+cost-optimal for the reachable goal items, with the fewest steps among the
+cost-optimal routes.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from graph.catalog import Catalog
+from queries.planner import Plan, plan
+from queries.routes import parse_have, simulate
+from tests.queries.random_catalogs import (
+    Oracle,
+    check_route,
+    close,
+    expand,
+    initial_state,
+    oracle,
+    plan_value,
+    random_catalog,
+    random_request,
+    step_cost,
+    step_hours,
+)
+
+SEEDS = range(250)
+RANDOM_REQUESTS = 8
+
+_CATALOGS: dict[int, Catalog] = {}
+
+
+def catalog(seed: int) -> Catalog:
+    if seed not in _CATALOGS:
+        _CATALOGS[seed] = random_catalog(seed)
+    return _CATALOGS[seed]
+
+
+def requests(seed: int) -> list[dict[str, Any]]:
+    """Fixed requests (every objective, optional goals) plus seeded random ones."""
+    cat = catalog(seed)
+    out: list[dict[str, Any]] = [
+        {"have": [], "role": "r0", "objective": "hours"},
+        {"have": [], "role": "r0", "objective": "cost"},
+        {"have": [], "role": "r0", "objective": "steps"},
+        {"have": [], "role": "r0", "objective": "hours", "include_optional": True},
+    ]
+    rng = random.Random(seed * 7919 + 17)
+    out += [random_request(cat, rng) for _ in range(RANDOM_REQUESTS)]
+    return out
+
+
+def _describe(cat: Catalog, kw: dict[str, Any]) -> str:
+    return f"plan(random_catalog(...), **{kw!r})\ncatalog: {cat.to_dict()!r}"
+
+
+def _route_ids(p: Plan) -> list[str]:
+    return [s.id for s in p.steps]
+
+
+def _check_route_is_valid(cat: Catalog, kw: dict[str, Any], o: Oracle, p: Plan, where: str) -> None:
+    """A returned route: takeable in order, reaches the reachable goals, obeys every constraint."""
+    ids = _route_ids(p)
+    assert len(set(ids)) == len(ids), f"{where}: a step is taken twice: {ids}"
+    free_only = bool(kw.get("free_only"))
+    sim = simulate(cat, parse_have(cat, kw["have"]), ids, paid=not free_only)
+    assert sim.ok, f"{where}: simulate() rejects the route {ids}: {sim.problems}"
+    ok, state = check_route(cat, kw["have"], ids, paid=o.paid, no_award=o.no_award)
+    assert ok, f"{where}: route {ids} is not takeable in order (excluded awards not counted)"
+    reach = [g for g in o.goals if g not in o.unreachable]
+    missing = [g.label for g in reach if not g.holds(state)]
+    assert not missing, f"{where}: route {ids} leaves reachable goal items unmet: {missing}"
+    assert set(ids) <= o.allowed, f"{where}: steps not allowed by the constraints: {set(ids) - o.allowed}"
+    assert o.must <= set(ids), f"{where}: must_include steps missing: {o.must - set(ids)}"
+    hours = sum(step_hours(cat, s) for s in ids)
+    cost = sum(step_cost(cat, s, free_only) for s in ids)
+    if kw.get("budget") is not None:
+        assert cost <= kw["budget"] + 1e-6, f"{where}: cost {cost} over budget {kw['budget']}"
+    if kw.get("max_hours") is not None:
+        assert hours <= kw["max_hours"] + 1e-6, f"{where}: {hours} h over max_hours {kw['max_hours']}"
+    # totals and step records agree with the catalog
+    assert close(p.total_hours, hours), f"{where}: total_hours {p.total_hours} != {hours}"
+    assert close(p.total_cost_usd, cost), f"{where}: total_cost_usd {p.total_cost_usd} != {cost}"
+    assert p.total_steps == len(ids)
+    for s in p.steps:
+        expected_kind = "course" if cat.kind_of(s.id) == "course" else "exam"
+        assert s.kind == expected_kind, f"{where}: {s.id} has kind {s.kind}"
+        assert close(s.hours, step_hours(cat, s.id))
+        assert close(s.cost_usd or 0.0, step_cost(cat, s.id, free_only))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_route_is_valid_and_optimal_for_the_reachable_goals(seed: int) -> None:
+    cat = catalog(seed)
+    for kw in requests(seed):
+        where = _describe(cat, kw)
+        p = plan(cat, **kw)
+        o = oracle(cat, **kw)
+        best = o.best
+        if best is None:
+            # No route meets the constraints even for the reachable goal items.
+            assert not p.feasible, f"{where}: planner says feasible, brute force finds no route"
+            assert p.steps == [], f"{where}: no route exists, yet steps {_route_ids(p)} were returned"
+            continue
+        objective = kw["objective"]
+        assert p.optimal, f"{where}: a route exists but optimal is False"
+        _check_route_is_valid(cat, kw, o, p, where)
+        want = best.value(objective)
+        got = plan_value(p, objective)
+        assert close(got, want), (f"{where}: {objective} total {got} for {_route_ids(p)}, brute force finds "
+                                  f"{want} with {sorted(best.steps)}")
+        fewest = min(len(r.steps) for r in o.routes if close(r.value(objective), want))
+        assert len(p.steps) == fewest, (f"{where}: {len(p.steps)} steps {_route_ids(p)}, but a cost-optimal "
+                                        f"route has {fewest} steps ({sorted(best.steps)})")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_feasible_and_unreachable_match_brute_force(seed: int) -> None:
+    cat = catalog(seed)
+    for kw in requests(seed):
+        where = _describe(cat, kw)
+        p = plan(cat, **kw)
+        o = oracle(cat, **kw)
+        got = {u.id for u in p.unreachable if u.kind in ("skill", "cert")}
+        want = {g.label for g in o.unreachable}
+        start = initial_state(cat, kw["have"], o.paid, o.no_award)
+        held = sorted(g.label for g in o.goals if g.label in got - want and g.holds(start))
+        assert got == want, (f"{where}: unreachable goal items {sorted(got)}, brute force (every allowed step "
+                             f"taken) cannot reach exactly {sorted(want)}; held from the start: {held}")
+        for u in p.unreachable:
+            assert u.reason, f"{where}: {u.id} has no reason"
+        got_must = {u.id for u in p.unreachable if u.kind == "step"}
+        assert got_must == o.unusable_must, f"{where}: unusable must_include {got_must} != {o.unusable_must}"
+        assert p.feasible == o.feasible, (f"{where}: feasible={p.feasible}, brute force says {o.feasible} "
+                                          f"(unreachable {sorted(want)}, route {o.best and sorted(o.best.steps)})")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_step_is_explained(seed: int) -> None:
+    """Every step of an optimal route is needed, so it serves a goal item or a later step."""
+    cat = catalog(seed)
+    for kw in requests(seed):
+        p = plan(cat, **kw)
+        must = set(expand(cat, kw.get("must_include", [])))
+        for s in p.steps:
+            assert s.reason.strip(), f"{_describe(cat, kw)}: {s.id} has an empty reason"
+            if s.id not in must:
+                assert s.serves, f"{_describe(cat, kw)}: {s.id} serves nothing (reason {s.reason!r})"
+                assert "asked to include" not in s.reason, (
+                    f"{_describe(cat, kw)}: {s.id} was not asked for, reason says {s.reason!r}")
+        ids = _route_ids(p)
+        assert [s.order for s in p.steps] == list(range(1, len(ids) + 1))
+
+
+@pytest.mark.parametrize("seed", SEEDS[::2])
+def test_alternatives_are_valid_distinct_and_no_better(seed: int) -> None:
+    cat = catalog(seed)
+    rng = random.Random(seed * 31 + 5)
+    reqs = [{"have": [], "role": "r0", "objective": rng.choice(["hours", "cost", "steps"])},
+            random_request(cat, rng), random_request(cat, rng)]
+    for kw in reqs:
+        where = _describe(cat, kw)
+        p = plan(cat, alternatives=3, **kw)
+        o = oracle(cat, **kw)
+        assert len(p.alternatives) <= 3
+        if not p.steps:
+            continue
+        objective = kw["objective"]
+        earlier = [frozenset(_route_ids(p))]
+        for n, alt in enumerate(p.alternatives, 1):
+            w = f"{where}\nalternative {n}: {_route_ids(alt)} (earlier: {[sorted(e) for e in earlier]})"
+            _check_route_is_valid(cat, kw, o, alt, w)
+            steps = frozenset(_route_ids(alt))
+            assert steps not in earlier, f"{w}: repeats an earlier route"
+            assert not any(steps >= e for e in earlier), f"{w}: a superset of an earlier route"
+            assert plan_value(alt, objective) >= plan_value(p, objective) - 1e-6, f"{w}: cheaper than the best"
+            earlier.append(steps)
+
+
+def test_alternatives_are_the_next_best_routes() -> None:
+    """plan() docstring: alternatives are the *next-best* routes, each never a superset of an earlier one.
+
+    So alternative k costs exactly the minimum over routes that contain no earlier route, and fewer than
+    requested come back only when no such route exists.
+    """
+    failures = []
+    for seed in SEEDS[::2]:
+        cat = catalog(seed)
+        for kw in requests(seed)[:4]:
+            p = plan(cat, alternatives=2, **kw)
+            o = oracle(cat, **kw)
+            if not p.steps or o.best is None:
+                continue
+            objective = kw["objective"]
+            earlier = [frozenset(_route_ids(p))]
+            for alt in [*p.alternatives, None]:
+                rest = [r for r in o.routes if not any(r.steps >= e for e in earlier)]
+                if alt is None:
+                    if len(p.alternatives) < 2 and rest:
+                        nxt = min(rest, key=lambda r: (r.value(objective), len(r.steps)))
+                        failures.append(f"seed {seed} {kw}: after {[sorted(e) for e in earlier]} no alternative "
+                                        f"returned, but {sorted(nxt.steps)} ({nxt.value(objective)}) is a route")
+                    break
+                want = min(r.value(objective) for r in rest) if rest else None
+                if want is None or not close(plan_value(alt, objective), want):
+                    failures.append(f"seed {seed} {kw}: alternative {_route_ids(alt)} costs "
+                                    f"{plan_value(alt, objective)}, the next best costs {want}")
+                    break
+                earlier.append(frozenset(_route_ids(alt)))
+    assert not failures, f"{len(failures)} requests:\n" + "\n".join(failures[:10])
+
+
+def test_the_random_catalogs_cover_the_interesting_cases() -> None:
+    """Guard the generator: the cases the brute-force tests are meant to exercise do occur."""
+    seen: Counter[str] = Counter()
+    for seed in SEEDS:
+        cat = catalog(seed)
+        if any(c.requires and any(hasattr(r, "any_of") for r in c.requires) for c in cat.courses):
+            seen["any_of"] += 1
+        if any(c.kind == "completion" for c in cat.certs):
+            seen["completion"] += 1
+        if any(c.kind == "vendor-exam" for c in cat.certs):
+            seen["exam"] += 1
+        if any(not s.teachable for s in cat.skills):
+            seen["untaught"] += 1
+        for kw in requests(seed):
+            o = oracle(cat, **kw)
+            seen["feasible" if o.feasible else "infeasible"] += 1
+            if o.unreachable and o.best is not None and o.best.steps:
+                seen["partial route"] += 1
+            if o.best is not None and len(o.best.steps) >= 3:
+                seen["long route"] += 1
+            if o.best is None:
+                seen["no route"] += 1
+            if o.best is not None and any(cat.kind_of(s) == "cert" for s in o.best.steps):
+                seen["exam in route"] += 1
+            for key in ("budget", "max_hours", "free_only", "exclude", "providers", "must_include",
+                        "include_optional", "cert", "skills"):
+                if kw.get(key):
+                    seen[key] += 1
+            if any(":" in h for h in kw["have"]):
+                seen["have level"] += 1
+    for key in ("any_of", "completion", "exam", "untaught", "partial route", "no route", "exam in route"):
+        assert seen[key] >= 10, (key, seen)
+    for key in ("feasible", "infeasible", "long route", "budget", "max_hours", "free_only", "exclude", "providers",
+                "must_include", "include_optional", "cert", "skills", "have level"):
+        assert seen[key] >= 100, (key, seen)
+
+
+def test_cyclic_support_is_not_accepted() -> None:
+    """Courses that teach each other's prerequisites only work with a third way in."""
+    cat = Catalog.model_validate({
+        "skills": [{"id": "x", "name": "X"}, {"id": "y", "name": "Y"}],
+        "courses": [
+            {"id": "a", "title": "A", "hours": 1, "requires": ["y"], "teaches": ["x"]},
+            {"id": "b", "title": "B", "hours": 1, "requires": ["x"], "teaches": ["y"]},
+            {"id": "way-in", "title": "W", "hours": 50, "teaches": ["x"]},
+        ],
+        "roles": [{"id": "r", "title": "R", "needs": ["x", "y"]}],
+    })
+    p = plan(cat, role="r")
+    assert p.feasible and p.optimal
+    assert _route_ids(p) == ["way-in", "b"]  # a+b alone (2 h) would be a support cycle
+    assert p.total_hours == 51
+    o = oracle(cat, role="r")
+    assert o.best is not None and o.best.steps == {"way-in", "b"}
+    p = plan(cat, role="r", exclude=["way-in"])
+    assert not p.feasible
+    assert {u.id for u in p.unreachable} == {"x", "y"}
