@@ -32,7 +32,7 @@ from typing import Any
 from graph.catalog import Catalog
 from graph.models import AnyOf, CertRef, SkillLevel
 
-__all__ = ["Action", "Compiled", "Fact", "compiled", "dominated", "forward", "relevant"]
+__all__ = ["Action", "Compiled", "Fact", "compiled", "dominated", "forward", "greedy_route", "relaxed_costs", "relevant"]
 
 Fact = tuple[Any, ...]
 STEP_KINDS = ("course", "exam")
@@ -131,7 +131,9 @@ def _compile(catalog: Catalog) -> Compiled:
             for r in skill.requires if skill else []:
                 if not satisfied_by(r, taught):
                     pre.append(requirement(r))
-        add = [f for sid, lvl in taught.items() for f in cp.skill_facts(sid, lvl)]
+        pre_set = set(pre)
+        # A level the course itself requires is no gain (delete-free: it already holds).
+        add = [f for sid, lvl in taught.items() for f in cp.skill_facts(sid, lvl) if f not in pre_set]
         if c.id in in_awarded:
             add.append(cp.fact(("done", c.id)))
         pending.append(Action(
@@ -244,19 +246,34 @@ def relevant(cp: Compiled, goals: Iterable[int], initial: set[int], usable: list
 
 
 def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int],
-              objective: str, keep: set[int], cost: list[float]) -> set[int]:
+              objective: str, keep: set[int], cost: list[float], *,
+              by_hours: bool = True, by_cost: bool = True) -> set[int]:
     """Steps that another relevant step dominates (see the module docstring).
 
-    ``cost`` is each action's cost in USD as this request counts it.
+    ``cost`` is each action's cost in USD as this request counts it; hours and
+    cost are compared only where they matter (``by_hours``, ``by_cost``: the
+    objective or a cap). A precondition also counts as held when the same
+    skill at a higher level is.
     """
     out: set[int] = set()
     eff: dict[int, frozenset[int]] = {}
     pre: dict[int, frozenset[int]] = {}
+    implied: dict[int, frozenset[int]] = {}  # pre plus the lower levels it implies
     for ai in acts:
         a = cp.actions[ai]
         if a.is_step:
             eff[ai] = frozenset(f for f in a.add if f in facts)
-            pre[ai] = frozenset(f for f in a.pre if f not in initial)
+            own = [f for f in a.pre if f not in initial]
+            pre[ai] = frozenset(own)
+            more = set(own)
+            for f in own:
+                key = cp.facts[f]
+                if key[0] == "skill":
+                    for k in range(1, key[2]):
+                        lower = cp.fact_id.get(("skill", key[1], k))
+                        if lower is not None:
+                            more.add(lower)
+            implied[ai] = frozenset(more)
 
     def primary(a: Action) -> float:
         return a.hours if objective == "hours" else cost[a.idx] if objective == "cost" else 1.0
@@ -270,12 +287,76 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int],
             if bi == ai or bi not in eff or bi in out:
                 continue
             b = cp.actions[bi]
-            if b.hours > a.hours or cost[bi] > cost[ai]:
+            if (by_hours and b.hours > a.hours) or (by_cost and cost[bi] > cost[ai]):
                 continue
             pb, pa = primary(b), primary(a)
             if pb > pa or (pb == pa and b.rank > a.rank):
                 continue
-            if pre[bi] <= pre[ai] and effects <= eff[bi]:
+            if pre[bi] <= implied[ai] and effects <= eff[bi]:
                 out.add(ai)
                 break
     return out
+
+
+def relaxed_costs(cp: Compiled, initial: set[int], usable: list[bool], cost: list[float],
+                  combine: str = "add") -> tuple[dict[int, float], dict[int, int]]:
+    """Cheapest-achievement estimates of every reachable fact (Dijkstra over the
+    relaxed problem): ``add`` sums the preconditions' costs (h_add, for a good
+    greedy route), ``max`` takes the largest (h_max, a lower bound). Returns the
+    costs and, for h_add, the achiever each fact was first reached by."""
+    import heapq
+
+    h: dict[int, float] = {f: 0.0 for f in initial}
+    best: dict[int, int] = {}
+    missing = [len(a.pre) for a in cp.actions]
+    acc = [0.0] * len(cp.actions)
+    heap: list[tuple[float, int]] = [(0.0, f) for f in initial]
+    done: set[int] = set()
+
+    def relax(ai: int) -> None:
+        a = cp.actions[ai]
+        value = cost[ai] + acc[ai]
+        for f in a.add:
+            if f not in done and value < h.get(f, float("inf")):
+                h[f] = value
+                best[f] = ai
+                heapq.heappush(heap, (value, f))
+
+    for a in cp.actions:
+        if usable[a.idx] and not a.pre:
+            relax(a.idx)
+    add = combine == "add"
+    while heap:
+        value, f = heapq.heappop(heap)
+        if f in done or value > h.get(f, float("inf")):
+            continue
+        done.add(f)
+        for ai in cp.users[f]:
+            if not usable[ai]:
+                continue
+            missing[ai] -= 1
+            acc[ai] = acc[ai] + value if add else max(acc[ai], value)
+            if missing[ai] == 0:
+                relax(ai)
+    return h, best
+
+
+def greedy_route(cp: Compiled, initial: set[int], best: dict[int, int], goals: Iterable[int],
+                 must: Iterable[int] = ()) -> set[int]:
+    """The actions of the h_add relaxed plan: each needed fact's first achiever,
+    recursively. Well-founded because Dijkstra fixed every precondition first."""
+    chosen: set[int] = set()
+    stack = [f for f in goals if f not in initial]
+    for ai in must:
+        if ai not in chosen:
+            chosen.add(ai)
+            stack.extend(cp.actions[ai].pre)
+    while stack:
+        f = stack.pop()
+        if f in initial:
+            continue
+        ai = best[f]
+        if ai not in chosen:
+            chosen.add(ai)
+            stack.extend(p for p in cp.actions[ai].pre if p not in initial)
+    return chosen

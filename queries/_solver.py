@@ -21,6 +21,7 @@ solve minimises the tie-break with the primary fixed at its optimum.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,13 +176,15 @@ class Model:
         cols = [self.col[a] for a in sorted(steps)]
         self.h.addRow(-_INF, len(cols) - 1.0, len(cols), np.array(cols, dtype=np.int32), np.ones(len(cols)))
 
-    def solve(self) -> Solution:
+    def solve(self, start: set[int] | None = None) -> Solution:
+        """Solve; ``start`` is a known route (its actions) to begin from."""
         if not self.acts:
             return Solution("optimal", set(), 0.0, 0.0)
         h = self.h
-        h.setOptionValue("time_limit", float(self.time_limit))
+        deadline = time.perf_counter() + self.time_limit
         cols = np.arange(len(self.acts), dtype=np.int32)
         first = np.array([self.primary[a] for a in self.acts], dtype=np.float64)
+        is_step = np.array([1.0 if self.cp.actions[a].is_step else 0.0 for a in self.acts])
         # Tie-break value of a route: steps * m2 + the sum of its steps' local id
         # ranks (1..n); m2 exceeds any rank sum, so fewer steps always win.
         by_rank = sorted(self.steps, key=lambda a: self.cp.actions[a].rank)
@@ -189,37 +192,57 @@ class Model:
         n = len(by_rank)
         m2 = n * (n + 1) // 2 + 1
         tie = np.array([float(m2 + local[a]) if a in local else 0.0 for a in self.acts])
-        m1 = (n + 1) * m2  # exceeds any tie-break value
         scale = _integral_scale(first)
-        if scale is not None and (float(np.rint(first * scale).sum()) + 1) * m1 < _EXACT:
-            # One solve: integral primary scaled above the tie-break; exact in doubles.
-            h.changeColsCost(len(cols), cols, np.rint(first * scale) * m1 + tie)
-            sol = self._run()
-            if sol.status in ("optimal", "feasible"):
-                sol.value = sum(self.primary[a] for a in sol.chosen)
-                sol.bound = sol.value if sol.status == "optimal" else math.floor(
-                    (sol.bound or 0.0) / m1 + 1e-9) / scale
-            elif sol.bound is not None:
-                sol.bound = math.floor(sol.bound / m1 + 1e-9) / scale
-            return sol
+        whole = float(np.rint(first * scale).sum()) + 1 if scale is not None else math.inf
+        if whole * (n + 1) * m2 < _EXACT:
+            # One solve, exact in doubles: scaled primary, then steps, then id ranks.
+            return self._single(np.rint(first * scale) * ((n + 1) * m2) + tie, (n + 1) * m2, scale, start,
+                                deadline)
+        if scale is not None and whole * (n + 1) < _EXACT:
+            # One solve: scaled primary, then steps. Equal-step ties go the solver's
+            # (deterministic) way rather than by id: a second solve would triple the time.
+            return self._single(np.rint(first * scale) * (n + 1) + is_step, n + 1, scale, start, deadline)
+        self._start(start)
         h.changeColsCost(len(cols), cols, first)
-        sol = self._run()
+        sol = self._run(deadline)
         if sol.status != "optimal":
             return sol
-        # Second solve: primary fixed at its optimum, then the tie-break.
         value = sol.value or 0.0
         fix_row = h.getNumRow()
         h.addRow(-_INF, value + 1e-7 * max(1.0, abs(value)), len(cols), cols, first)
         h.changeColsCost(len(cols), cols, tie)
-        second = self._run()
+        self._start(sol.chosen)
+        second = self._run(deadline)
         h.deleteRows(1, np.array([fix_row], dtype=np.int32))
         if second.status == "optimal":
             second.value = second.bound = sum(self.primary[a] for a in second.chosen)
             return second
         return sol
 
-    def _run(self) -> Solution:
+    def _single(self, cost: np.ndarray, weight: float, scale: int, start: set[int] | None,
+                deadline: float) -> Solution:
         h = self.h
+        h.changeColsCost(len(self.acts), np.arange(len(self.acts), dtype=np.int32), cost)
+        self._start(start)
+        sol = self._run(deadline)
+        if sol.status in ("optimal", "feasible"):
+            sol.value = sum(self.primary[a] for a in sol.chosen)
+            sol.bound = sol.value if sol.status == "optimal" else math.floor(
+                (sol.bound or 0.0) / weight + 1e-9) / scale
+        elif sol.bound is not None:
+            sol.bound = math.floor(sol.bound / weight + 1e-9) / scale
+        return sol
+
+    def _start(self, start: set[int] | None) -> None:
+        if start is None:
+            return
+        idx = np.arange(len(self.acts), dtype=np.int32)
+        vals = np.array([1.0 if a in start else 0.0 for a in self.acts])
+        self.h.setSolution(len(idx), idx, vals)
+
+    def _run(self, deadline: float) -> Solution:
+        h = self.h
+        h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
         h.run()
         status = h.getModelStatus()
         info = h.getInfo()

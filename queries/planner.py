@@ -35,7 +35,16 @@ from pydantic import BaseModel, Field
 
 from graph.catalog import Catalog
 from graph.errors import PlanningError, UnknownId, suggest
-from queries._problem import Compiled, compiled, dominated, fact_label, forward, relevant
+from queries._problem import (
+    Compiled,
+    compiled,
+    dominated,
+    fact_label,
+    forward,
+    greedy_route,
+    relaxed_costs,
+    relevant,
+)
 from queries._solver import Model, Solution
 from queries.routes import State, parse_have, simulate
 
@@ -252,8 +261,8 @@ class _Request:
             value = kw[name]
             if value is not None and (not isinstance(value, int | float) or math.isnan(value) or value < 0):
                 raise PlanningError(f"{name} must be a number >= 0, not {value!r}")
-        if kw["hours_per_week"] is not None and kw["hours_per_week"] <= 0:
-            raise PlanningError("hours_per_week must be greater than 0")
+        if kw["hours_per_week"] is not None and not 0.5 <= kw["hours_per_week"] <= 168:
+            raise PlanningError(f"hours_per_week must be from 0.5 to 168 (hours in a week), not {kw['hours_per_week']!r}")
         alternatives = kw["alternatives"]
         if not isinstance(alternatives, int) or not 0 <= alternatives <= 20:
             raise PlanningError(f"alternatives must be a whole number from 0 to 20, not {alternatives!r}")
@@ -391,14 +400,21 @@ class _Request:
 
         facts, acts = relevant(cp, goals, initial, usable, must)
         # Dominated steps never appear in an optimal route, but may in the next-best ones.
-        drop = dominated(cp, acts, facts, initial, self.objective, must, cost) if not self.alternatives else set()
+        drop = set() if self.alternatives else dominated(
+            cp, acts, facts, initial, self.objective, must, cost,
+            by_hours=self.objective == "hours" or self.max_hours is not None,
+            by_cost=self.objective == "cost" or self.budget is not None)
         if drop:
             usable = [u and i not in drop for i, u in enumerate(usable)]
             facts, acts = relevant(cp, goals, initial, usable, must)
         primary = [self._primary(a.idx) for a in cp.actions]
+        start = self._bound_prune(acts, facts, goals, must, initial, primary) if acts else None
+        if start is not None:
+            acts = start[1]
+            facts, acts = relevant(cp, goals, initial, [i in acts for i in range(len(cp.actions))], must)
         model = Model(cp, acts, facts, goals, must, primary, hours, cost, budget=self.budget,
                       max_hours=self.max_hours, time_limit=self.time_limit)
-        sol = model.solve()
+        sol = model.solve(start[0] if start is not None else None)
         if sol.status in ("infeasible", "timeout"):
             return self._no_route(sol, acts, facts, goals, must, primary, initial)
         best = self._route(sol, initial)
@@ -412,6 +428,37 @@ class _Request:
                 break
             best.alternatives.append(self._route(sol, initial))
         return best
+
+    def _bound_prune(self, acts: set[int], facts: set[int], goals: set[int], must: set[int], initial: set[int],
+                     primary: list[float]) -> tuple[set[int], set[int]] | None:
+        """A greedy route (h_add relaxed plan) as the solver's start, and the steps that
+        cannot be in any route as cheap as it (own cost + h_max of their needs > its cost).
+
+        Skipped when the greedy route breaks a budget or hours cap, or when
+        alternatives are asked for (they may cost more than the greedy route).
+        """
+        cp = self.cp
+        mask = [i in acts for i in range(len(cp.actions))]
+        _, best = relaxed_costs(cp, initial, mask, primary, "add")
+        if any(f not in best and f not in initial for f in goals):
+            return None
+        route = greedy_route(cp, initial, best, goals, must)
+        steps = [a for a in route if cp.actions[a].is_step]
+        if self.budget is not None and sum(self.cost[a] for a in steps) > self.budget + 1e-9:
+            return None
+        if self.max_hours is not None and sum(self.hours[a] for a in steps) > self.max_hours + 1e-9:
+            return None
+        if self.alternatives:
+            return route, acts
+        upper = sum(primary[a] for a in steps)
+        hmax, _ = relaxed_costs(cp, initial, mask, primary, "max")
+        keep = set()
+        for ai in acts:
+            a = cp.actions[ai]
+            need = max((hmax.get(f, float("inf")) for f in a.pre), default=0.0)
+            if ai in must or primary[ai] + need <= upper + 1e-9:
+                keep.add(ai)
+        return route, keep
 
     def _primary(self, ai: int) -> float:
         a = self.cp.actions[ai]
