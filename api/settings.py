@@ -17,6 +17,7 @@ and no admin token.
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 from typing import Literal
@@ -42,12 +43,14 @@ class Settings(BaseSettings):
     neo4j_uri: str | None = Field(
         default=None, validation_alias=AliasChoices("NEO4J_URI", "neo4j_uri"),
         description="NEO4J_URI: set to serve from Neo4j (bolt://host:7687, neo4j://...)")
-    neo4j_user: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "neo4j_user"))
+    neo4j_user: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_USER", "neo4j_user"),
+                                   description="NEO4J_USER: unset: the local server's user (root)")
     neo4j_password: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("NEO4J_PASSWORD", "neo4j_password"))
+        default=None, validation_alias=AliasChoices("NEO4J_PASSWORD", "neo4j_password"),
+        description="NEO4J_PASSWORD (or SKILLGRAPH_DB_PASSWORD, as the local server)")
     neo4j_database: str | None = Field(
         default=None, validation_alias=AliasChoices("NEO4J_DATABASE", "neo4j_database"),
-        description="NEO4J_DATABASE: unset uses the server's default database")
+        description="NEO4J_DATABASE: unset: skillgraph")
 
     admin_token: SecretStr | None = Field(
         default=None, description="SKILLGRAPH_ADMIN_TOKEN: bearer token of curators (/cypher, /admin/reload)")
@@ -62,6 +65,9 @@ class Settings(BaseSettings):
         default=60.0, ge=0, description="SKILLGRAPH_REFRESH_INTERVAL_S: snapshot refresh period; 0 turns it off")
     plan_time_limit_s: float = Field(default=10.0, gt=0, le=300,
                                      description="SKILLGRAPH_PLAN_TIME_LIMIT_S: solver seconds per plan")
+    planner_threads: int = Field(
+        default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1, le=64,
+        description="SKILLGRAPH_PLANNER_THREADS: plans computed at once (CPU-bound; default: CPUs, at most 4)")
     plan_cache_size: int = Field(default=2048, ge=0, le=1_000_000,
                                  description="SKILLGRAPH_PLAN_CACHE_SIZE: plans kept per snapshot; 0 turns it off")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024,

@@ -137,12 +137,12 @@ _TOPIC_BASES: tuple[str, ...] = (
     "policy-gradients",
     # data-engineering
     "sql python linux-shell bash-scripting data-cleaning spreadsheets data-structures rest-apis "
-    "data-visualization discrete-math feature-engineering bigquery dataflow spark airflow data-pipelines dbt kafka cloud-storage "
-    "databricks data-versioning",
+    "data-visualization discrete-math feature-engineering bigquery dataflow spark airflow data-pipelines dbt "
+    "kafka cloud-storage databricks data-versioning",
     # mlops
     "python git linux-shell bash-scripting unit-testing software-design rest-apis object-oriented-programming "
-    "ml-strategy model-evaluation hyperparameter-tuning mlflow docker kubernetes kubeflow vertex-ai sagemaker azure-ml model-serving model-monitoring "
-    "ci-cd-for-ml ml-pipelines tfx ray terraform ml-system-design",
+    "ml-strategy model-evaluation hyperparameter-tuning mlflow docker kubernetes kubeflow vertex-ai sagemaker "
+    "azure-ml model-serving model-monitoring ci-cd-for-ml ml-pipelines tfx ray terraform ml-system-design",
 )
 
 # name, slug, price profile, main format
@@ -293,6 +293,7 @@ class _Builder:
         self.by_layer: list[list[_SkillSpec]] = [[] for _ in LAYERS]
         self.by_lt: dict[tuple[int, int], list[_SkillSpec]] = {}
         self.courses: list[_CourseSpec] = []
+        self._cum: dict[tuple[int, int, float], list[float]] = {}
         self.n_topics = len(_TOPICS)
         self.base_topics: dict[str, tuple[int, ...]] = {}
         for t, bases in enumerate(_TOPIC_BASES):
@@ -359,13 +360,28 @@ class _Builder:
             if len(out) == k:
                 break
             lower = layer - 1 if rng.random() < 0.6 else rng.randrange(layer)
-            pool = self.by_lt.get((lower, topic)) if rng.random() < 0.7 else None
-            if not pool:
-                pool = self.by_layer[lower]
-            sid = rng.choice(pool).id
+            key = (lower, topic) if rng.random() < 0.7 and (lower, topic) in self.by_lt else (lower, -1)
+            sid = self._popular(key, 1.0).id
             if sid not in out and sid not in exclude:
                 out.append(sid)
         return out
+
+    def _pool(self, key: tuple[int, int]) -> list[_SkillSpec]:
+        return self.by_layer[key[0]] if key[1] < 0 else self.by_lt[key]
+
+    def _popular(self, key: tuple[int, int], exponent: float) -> _SkillSpec:
+        """A skill of a pool (``(layer, topic)``, topic -1 for the whole layer), the well-known
+        (first-listed, unqualified) ones far more often: Zipf weights ``1 / rank ** exponent``."""
+        ck = (*key, exponent)
+        cum = self._cum.get(ck)
+        pool = self._pool(key)
+        if cum is None:
+            cum, total = [], 0.0
+            for i in range(len(pool)):
+                total += 1.0 / (i + 1) ** exponent
+                cum.append(total)
+            self._cum[ck] = cum
+        return self.rng.choices(pool, cum_weights=cum)[0]
 
     # -- courses -----------------------------------------------------------------
     def _hours(self, n_taught: int, level: float) -> float:
@@ -452,7 +468,14 @@ class _Builder:
             pool = self.by_lt[(layer, topic)]
             k = min(len(pool), rng.choices((1, 2, 3, 4, 5), weights=(30, 30, 20, 12, 8))[0])
             base = rng.choices((1, 2, 3), weights=(50, 35, 15))[0]
-            chosen = rng.sample(pool, k)
+            # a course covers neighbouring skills of its topic's syllabus, popular ones more often,
+            # now and then with one unrelated extra
+            start = pool.index(self._popular((layer, topic), 0.6))
+            chosen = [pool[(start + j) % len(pool)] for j in range(k)]
+            if k >= 2 and rng.random() < 0.2:
+                extra = rng.choice(pool)
+                if extra not in chosen:
+                    chosen[-1] = extra
             taught = [(s, min(3, max(1, base + rng.choice((0, 0, 0, -1, 1))))) for s in chosen]
             self._course(layer, topic, taught, backbone=False)
         # interleave backbone and other courses, as a real catalog file would be
@@ -655,20 +678,24 @@ def learners(catalog: Catalog, n: int, seed: int = 0) -> list[tuple[list[str], s
     else:
         for sid, d in _depths(catalog).items():
             (found if d == 0 else core if d == 1 else []).append(sid)
-    # learners mostly know the common basics: favour the first-listed (base) skills
-    found_w = [1.0 / (1 + i / 10) for i in range(len(found))]
-    core_w = [1.0 / (1 + i / 10) for i in range(len(core))]
+    # learners mostly know the common basics: favour the first-listed (base) skills, Zipf-like
+    found_w = [1.0 / (1 + i) ** 1.2 for i in range(len(found))]
+    core_w = [1.0 / (1 + i) ** 1.2 for i in range(len(core))]
     out: list[tuple[list[str], str]] = []
     for _ in range(n):
         have: list[str] = []
         seen: set[str] = set()
         for pool, weights, k, levels in ((found, found_w, rng.randint(2, 5), ("", "", "", ":2", ":1")),
                                          (core, core_w, rng.randint(0, 2), (":1", ":2"))):
-            for _ in range(min(k, len(pool))):
+            k = min(k, len(pool))
+            for _ in range(k * 10):
+                if k == 0:
+                    break
                 sid = rng.choices(pool, weights=weights)[0]
                 if sid in seen:
                     continue
                 seen.add(sid)
                 have.append(sid + rng.choice(levels))
+                k -= 1
         out.append((have, rng.choice(roles)))
     return out

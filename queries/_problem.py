@@ -32,7 +32,17 @@ from typing import Any
 from graph.catalog import Catalog
 from graph.models import AnyOf, CertRef, SkillLevel
 
-__all__ = ["Action", "Compiled", "Fact", "compiled", "dominated", "forward", "greedy_route", "relaxed_costs", "relevant"]
+__all__ = [
+    "Action",
+    "Compiled",
+    "Fact",
+    "compiled",
+    "dominated",
+    "forward",
+    "greedy_route",
+    "relaxed_costs",
+    "relevant",
+]
 
 Fact = tuple[Any, ...]
 STEP_KINDS = ("course", "exam")
@@ -306,7 +316,7 @@ def relaxed_costs(cp: Compiled, initial: set[int], usable: list[bool], cost: lis
     costs and, for h_add, the achiever each fact was first reached by."""
     import heapq
 
-    h: dict[int, float] = {f: 0.0 for f in initial}
+    h: dict[int, float] = dict.fromkeys(initial, 0.0)
     best: dict[int, int] = {}
     missing = [len(a.pre) for a in cp.actions]
     acc = [0.0] * len(cp.actions)

@@ -194,7 +194,7 @@ class Model:
         tie = np.array([float(m2 + local[a]) if a in local else 0.0 for a in self.acts])
         scale = _integral_scale(first)
         whole = float(np.rint(first * scale).sum()) + 1 if scale is not None else math.inf
-        if whole * (n + 1) * m2 < _EXACT:
+        if scale is not None and whole * (n + 1) * m2 < _EXACT:
             # One solve, exact in doubles: scaled primary, then steps, then id ranks.
             return self._single(np.rint(first * scale) * ((n + 1) * m2) + tie, (n + 1) * m2, scale, start,
                                 deadline)

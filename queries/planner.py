@@ -262,7 +262,8 @@ class _Request:
             if value is not None and (not isinstance(value, int | float) or math.isnan(value) or value < 0):
                 raise PlanningError(f"{name} must be a number >= 0, not {value!r}")
         if kw["hours_per_week"] is not None and not 0.5 <= kw["hours_per_week"] <= 168:
-            raise PlanningError(f"hours_per_week must be from 0.5 to 168 (hours in a week), not {kw['hours_per_week']!r}")
+            raise PlanningError("hours_per_week must be from 0.5 to 168 (hours in a week), "
+                                f"not {kw['hours_per_week']!r}")
         alternatives = kw["alternatives"]
         if not isinstance(alternatives, int) or not 0 <= alternatives <= 20:
             raise PlanningError(f"alternatives must be a whole number from 0 to 20, not {alternatives!r}")
