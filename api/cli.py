@@ -102,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
 # Modules that add their own subcommands: each has ``register(subparsers)``,
 # which adds parsers and sets ``handler=callable(args) -> int`` on them. They
 # import optional dependencies (neo4j, pyvis, ...) inside their handlers.
-_EXTENSIONS: list[str] = []
+_EXTENSIONS: list[str] = ["api.cli_viz"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
