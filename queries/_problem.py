@@ -42,6 +42,7 @@ __all__ = [
     "greedy_route",
     "relaxed_costs",
     "relevant",
+    "without_redundant",
 ]
 
 Fact = tuple[Any, ...]
@@ -370,3 +371,32 @@ def greedy_route(cp: Compiled, initial: set[int], best: dict[int, int], goals: I
             chosen.add(ai)
             stack.extend(p for p in cp.actions[ai].pre if p not in initial)
     return chosen
+
+
+def executable(cp: Compiled, initial: set[int], chosen: set[int], goals: Iterable[int]) -> bool:
+    """Whether the steps in ``chosen`` (plus any derived action) can be ordered
+    so each is takeable when taken, ending with every goal held."""
+    have = set(initial)
+    pending = set(chosen) | set(cp.derived)
+    progress = True
+    while progress:
+        progress = False
+        for ai in list(pending):
+            a = cp.actions[ai]
+            if all(p in have for p in a.pre):
+                pending.discard(ai)
+                have.update(a.add)
+                progress = True
+    return all(g in have for g in goals)
+
+
+def without_redundant(cp: Compiled, initial: set[int], route: set[int], goals: set[int], primary: list[float],
+                      keep: set[int]) -> set[int]:
+    """Drop steps the route can do without, most expensive first."""
+    route = set(route)
+    for ai in sorted((a for a in route if cp.actions[a].is_step and a not in keep),
+                     key=lambda a: (-primary[a], cp.actions[a].rank)):
+        trial = route - {ai}
+        if executable(cp, initial, trial, goals):
+            route = trial
+    return route

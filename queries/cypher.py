@@ -195,7 +195,10 @@ def roles_needing(driver: Any, skill: str, *, database: str = DEFAULT_DATABASE) 
 
 def untaught_skills(driver: Any, *, database: str = DEFAULT_DATABASE) -> list[dict[str, Any]]:
     """Skills no course teaches: ``{id, name, teachable, needed_by}``."""
-    return run_named(driver, "untaught-skills", database=database)
+    rows = run_named(driver, "untaught-skills", database=database)
+    for row in rows:
+        row["needed_by"] = sorted(row["needed_by"] or [])
+    return rows
 
 
 # -- curator queries ------------------------------------------------------------------------------------
