@@ -387,7 +387,7 @@ def executable(cp: Compiled, initial: set[int], chosen: set[int], goals: Iterabl
                 pending.discard(ai)
                 have.update(a.add)
                 progress = True
-    return all(g in have for g in goals)
+    return not (pending & chosen) and all(g in have for g in goals)
 
 
 def without_redundant(cp: Compiled, initial: set[int], route: set[int], goals: set[int], primary: list[float],
