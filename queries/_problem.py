@@ -78,6 +78,7 @@ class Compiled:
     step_of: dict[str, int] = field(default_factory=dict)  # course/cert id -> action
     program_courses: dict[str, list[str]] = field(default_factory=dict)
     derived: list[int] = field(default_factory=list)  # group and award actions
+    derived_users: list[list[int]] = field(default_factory=list)  # fact -> derived actions needing it
 
     def fact(self, key: Fact) -> int:
         fid = self.fact_id.get(key)
@@ -170,6 +171,7 @@ def _compile(catalog: Catalog) -> Compiled:
 
     cp.achievers = [[] for _ in cp.facts]
     cp.users = [[] for _ in cp.facts]
+    cp.derived_users = [[] for _ in cp.facts]
     for i, a in enumerate(pending):
         a.idx = i
         cp.actions.append(a)
@@ -181,6 +183,8 @@ def _compile(catalog: Catalog) -> Compiled:
             cp.achievers[f].append(i)
         for f in a.pre:
             cp.users[f].append(i)
+            if not a.is_step:
+                cp.derived_users[f].append(i)
     return cp
 
 
@@ -373,30 +377,49 @@ def greedy_route(cp: Compiled, initial: set[int], best: dict[int, int], goals: I
     return chosen
 
 
-def executable(cp: Compiled, initial: set[int], chosen: set[int], goals: Iterable[int]) -> bool:
-    """Whether the steps in ``chosen`` (plus any derived action) can be ordered
-    so each is takeable when taken, ending with every goal held."""
+def executable(cp: Compiled, initial: set[int], chosen: set[int], goals: Iterable[int],
+               allowed: set[int]) -> bool:
+    """Whether the steps in ``chosen`` can be ordered so each is takeable when
+    taken, ending with every goal held. ``initial`` must already be closed
+    under the derived (group and award) actions; only derived actions in
+    ``allowed`` fire."""
     have = set(initial)
-    pending = set(chosen) | set(cp.derived)
-    progress = True
-    while progress:
-        progress = False
-        for ai in list(pending):
-            a = cp.actions[ai]
-            if all(p in have for p in a.pre):
-                pending.discard(ai)
-                have.update(a.add)
-                progress = True
-    return not (pending & chosen) and all(g in have for g in goals)
+    waiting: dict[int, list[int]] = {}
+    missing: dict[int, int] = {}
+    for ai in chosen:
+        gaps = [p for p in cp.actions[ai].pre if p not in have]
+        missing[ai] = len(gaps)
+        for p in gaps:
+            waiting.setdefault(p, []).append(ai)
+    ready = [ai for ai, n in missing.items() if n == 0]
+    taken = 0
+    while ready:
+        ai = ready.pop()
+        taken += 1
+        new = [f for f in cp.actions[ai].add if f not in have]
+        while new:
+            f = new.pop()
+            if f in have:
+                continue
+            have.add(f)
+            for bi in waiting.get(f, ()):
+                missing[bi] -= 1
+                if missing[bi] == 0:
+                    ready.append(bi)
+            for di in cp.derived_users[f]:
+                d = cp.actions[di]
+                if di in allowed and d.add[0] not in have and all(p in have for p in d.pre):
+                    new.append(d.add[0])
+    return taken == len(chosen) and all(g in have for g in goals)
 
 
 def without_redundant(cp: Compiled, initial: set[int], route: set[int], goals: set[int], primary: list[float],
-                      keep: set[int]) -> set[int]:
+                      keep: set[int], allowed: set[int]) -> set[int]:
     """Drop steps the route can do without, most expensive first."""
     route = set(route)
     for ai in sorted((a for a in route if cp.actions[a].is_step and a not in keep),
                      key=lambda a: (-primary[a], cp.actions[a].rank)):
         trial = route - {ai}
-        if executable(cp, initial, trial, goals):
+        if executable(cp, initial, trial, goals, allowed):
             route = trial
     return route

@@ -444,7 +444,9 @@ class _Request:
         _, best = relaxed_costs(cp, initial, mask, primary, "add")
         if any(f not in best and f not in initial for f in goals):
             return None
-        route = without_redundant(cp, initial, greedy_route(cp, initial, best, goals, must), goals, primary, must)
+        route = greedy_route(cp, initial, best, goals, must)
+        route = without_redundant(cp, initial, {a for a in route if cp.actions[a].is_step}, goals, primary, must,
+                                  acts)
         steps = [a for a in route if cp.actions[a].is_step]
         if self.budget is not None and sum(self.cost[a] for a in steps) > self.budget + 1e-9:
             return None
