@@ -36,6 +36,13 @@ _INF = highspy.kHighsInf
 _EXACT = 1e9  # objective magnitudes below this are integral and exact in HiGHS
 
 
+def _unscale(bound: float | None, weight: float, scale: int) -> float | None:
+    """The primary objective's lower bound from a bound on the weighted objective."""
+    if bound is None or not math.isfinite(bound):
+        return None
+    return math.floor(bound / weight + 1e-9) / scale
+
+
 def _integral_scale(values: np.ndarray) -> int | None:
     """The smallest of 1, 2, 4, 10, 100 that makes every value a whole number."""
     for scale in (1, 2, 4, 10, 100):
@@ -206,7 +213,7 @@ class Model:
         h.changeColsCost(len(cols), cols, first)
         sol = self._run(deadline)
         if sol.status != "optimal":
-            return sol
+            return self._or_start(sol, start)
         value = sol.value or 0.0
         fix_row = h.getNumRow()
         h.addRow(-_INF, value + 1e-7 * max(1.0, abs(value)), len(cols), cols, first)
@@ -227,11 +234,20 @@ class Model:
         sol = self._run(deadline)
         if sol.status in ("optimal", "feasible"):
             sol.value = sum(self.primary[a] for a in sol.chosen)
-            sol.bound = sol.value if sol.status == "optimal" else math.floor(
-                (sol.bound or 0.0) / weight + 1e-9) / scale
-        elif sol.bound is not None:
-            sol.bound = math.floor(sol.bound / weight + 1e-9) / scale
-        return sol
+            sol.bound = sol.value if sol.status == "optimal" else _unscale(sol.bound, weight, scale)
+            if sol.bound is not None and sol.bound >= sol.value - 1e-9:
+                sol.status = "optimal"  # the primary is proven; only the tie-break was cut short
+        else:
+            sol.bound = _unscale(sol.bound, weight, scale)
+        return self._or_start(sol, start)
+
+    def _or_start(self, sol: Solution, start: set[int] | None) -> Solution:
+        """Out of time with nothing found: the start route is still a route."""
+        if sol.status != "timeout" or not start:
+            return sol
+        value = sum(self.primary[a] for a in start)
+        bound = sol.bound if sol.bound is not None and sol.bound <= value else None
+        return Solution("feasible", set(start), value, bound)
 
     def _start(self, start: set[int] | None) -> None:
         if start is None:
@@ -254,10 +270,12 @@ class Model:
         elif has_sol:
             kind = "feasible"
         else:
-            return Solution("timeout", bound=float(info.mip_dual_bound))
+            dual = float(info.mip_dual_bound)
+            return Solution("timeout", bound=dual if math.isfinite(dual) else None)
         values = h.getSolution().col_value
         chosen = {a for a, v in zip(self.acts, values[: len(self.acts)], strict=False) if v > 0.5}
-        return Solution(kind, chosen, float(info.objective_function_value), float(info.mip_dual_bound))
+        dual = float(info.mip_dual_bound)
+        return Solution(kind, chosen, float(info.objective_function_value), dual if math.isfinite(dual) else None)
 
 
 def _tarjan(nodes: list[Any], succ: dict[Any, list[Any]]) -> dict[Any, int]:

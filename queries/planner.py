@@ -238,6 +238,7 @@ class _Request:
     usable: list[bool]
 
     def __init__(self) -> None:
+        self.floor: float | None = None
         self.goal_items: list[tuple[GoalItem, int | None]] = []
         self.unreachable: list[Unreachable] = []
         self.warnings: list[str] = []
@@ -456,6 +457,7 @@ class _Request:
             return route, acts
         upper = sum(primary[a] for a in steps)
         hmax, _ = relaxed_costs(cp, initial, mask, primary, "max")
+        self.floor = max((hmax.get(g, 0.0) for g in goals), default=0.0)  # h_max: a proven lower bound
         keep = set()
         for ai in acts:
             a = cp.actions[ai]
@@ -741,7 +743,8 @@ class _Request:
             total_hours=total_hours,
             total_cost_usd=total_cost,
             total_steps=len(steps),
-            bound=sol.bound if sol.bound is not None else sol.value,
+            bound=sol.value if sol.status == "optimal" else max(
+                (b for b in (sol.bound, self.floor) if b is not None), default=None),
             hours_per_week=self.hours_per_week,
             target={"role": self.role, "cert": self.cert, "skills": self.skills},
             have=self.have,

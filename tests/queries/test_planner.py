@@ -838,3 +838,24 @@ def test_titles_of_steps(ml: Catalog) -> None:
     p = plan(ml, cert="cloud-ml-exam", have=["neural-nets"])
     assert p.steps[0].title == "Cloud course"
     assert "Cloud ML engineer" in p.steps[1].title
+
+
+def test_time_limit_returns_the_best_route_found_with_its_bound() -> None:
+    # DESIGN.md: a time limit returns the best route found with optimal: false and the proven bound.
+    from loaders.synthetic import learners, synthetic_catalog
+    from queries.routes import parse_have, simulate
+
+    cat = synthetic_catalog(1000, seed=0)
+    cut_short = 0
+    for have, role in learners(cat, 4, seed=0):
+        full = plan(cat, have=have, role=role)
+        quick = plan(cat, have=have, role=role, time_limit=0.01)
+        assert full.optimal and quick.feasible and quick.steps
+        assert simulate(cat, parse_have(cat, have), [s.id for s in quick.steps]).ok
+        assert quick.total_hours >= full.total_hours - 1e-9
+        if not quick.optimal:
+            cut_short += 1
+            assert quick.bound is None or quick.bound <= full.total_hours + 1e-9
+        else:
+            assert quick.total_hours == pytest.approx(full.total_hours)
+    assert cut_short >= 1  # 10 ms is too short to prove every one of these
