@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from graph.catalog import Catalog
-from graph.errors import CatalogError, SkillGraphError, UnknownId, suggest
-from loaders import load_catalog, validate_file
+from graph.errors import CatalogError, PlanningError, SkillGraphError, UnknownId, suggest
+from loaders import ValidationReport, load_catalog, validate_file
 from queries.gaps import closest_roles, gap
 from queries.planner import OBJECTIVES, Plan, plan
 
@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plan", help="the cheapest route from your skills to a role, cert or skills")
     _add_catalog(p)
+    p.add_argument("--db", action="store_true", help="plan on the live graph database (NEO4J_URI ...)")
     p.add_argument("--situation", help="a learner situation from the catalog (sets have, role, cert, objective)")
     p.add_argument("--role", help="target role id (see: skillgraph catalog stats / show)")
     p.add_argument("--cert", help="target cert id")
@@ -84,8 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     _add_format(p)
 
-    p = sub.add_parser("validate", help="check a catalog file; exit 1 on errors")
-    p.add_argument("file")
+    p = sub.add_parser("validate", help="check a catalog file (or the live graph with --db); exit 1 on errors")
+    p.add_argument("file", nargs="?")
+    p.add_argument("--db", action="store_true", help="check the live graph database instead of a file")
     _add_format(p)
 
     p = sub.add_parser("catalog", help="about the catalog")
@@ -102,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 # Modules that add their own subcommands: each has ``register(subparsers)``,
 # which adds parsers and sets ``handler=callable(args) -> int`` on them. They
 # import optional dependencies (neo4j, pyvis, ...) inside their handlers.
-_EXTENSIONS: list[str] = ["api.cli_viz"]
+_EXTENSIONS: list[str] = ["api.cli_viz", "api.cli_db"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,7 +131,14 @@ def _run(args: argparse.Namespace) -> int:
         return int(handler(args))
     if cmd == "validate":
         return _validate(args)
-    catalog = load_catalog(args.catalog)
+    if getattr(args, "db", False):
+        if args.catalog:
+            raise PlanningError("give --catalog FILE or --db, not both")
+        from api.cli_db import snapshot_from_env
+
+        catalog = snapshot_from_env()
+    else:
+        catalog = load_catalog(args.catalog)
     if cmd == "plan":
         if args.situation:
             sit = next((x for x in catalog.situations if x.id == args.situation), None)
@@ -180,7 +189,16 @@ def _emit(args: argparse.Namespace, data: Any, table: Any) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    report = validate_file(args.file)
+    if args.db == bool(args.file):
+        raise PlanningError("give a catalog FILE or --db (the live graph), one of the two")
+    if args.db:
+        from api.cli_db import validate_db
+
+        errors, warnings = validate_db()
+        report = ValidationReport([*errors, *warnings], None)
+        args.file = "the live graph"
+    else:
+        report = validate_file(args.file)
     if args.format == "json":
         print(json.dumps({
             "ok": report.ok,
@@ -193,9 +211,9 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"error: {i}")
         for i in report.warnings:
             print(f"warning: {i}")
-        if report.ok and report.catalog is not None:
-            counts = ", ".join(f"{n} {k}" for k, n in report.catalog.counts().items())
-            print(f"{args.file}: OK ({counts}; {len(report.warnings)} warning(s))")
+        if report.ok and (report.catalog is not None or args.db):
+            counts = ", ".join(f"{n} {k}" for k, n in report.catalog.counts().items()) if report.catalog else ""
+            print(f"{args.file}: OK ({counts + '; ' if counts else ''}{len(report.warnings)} warning(s))")
         else:
             print(f"{args.file}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
     return 0 if report.ok else 1

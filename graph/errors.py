@@ -105,4 +105,9 @@ class StoreUnavailable(SkillGraphError):
 
 
 class CypherRejected(SkillGraphError):
-    """A curator query was refused: it writes in read-only mode, or it failed."""
+    """A curator query was refused: it writes in read-only mode, or it failed.
+
+    ``detail`` keeps the server's full message when the one-line message is shorter.
+    """
+
+    detail: str | None = None

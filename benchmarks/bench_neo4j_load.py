@@ -1,0 +1,187 @@
+"""Benchmark: load a 10,000-course synthetic catalog into the Bolt server, batched vs row by row.
+
+Usage::
+
+    python benchmarks/bench_neo4j_load.py [--courses 10000] [--batch-size 1000] [--seed 0]
+                                          [--skip-row-tx] [--external]
+
+It starts the local server of :mod:`graph.bolt_server` in a temporary
+directory (``--external``: use the database ``NEO4J_*`` name instead; it is
+wiped), warms the server's JIT up (the seed catalog, then ``--warmup``
+untimed batched loads), then loads :func:`loaders.synthetic.synthetic_catalog`
+into an empty database three ways, all with the same statements
+(:func:`graph.neo4j_store.write_plan`):
+
+batched
+    :meth:`Neo4jStore.load`: ``UNWIND $rows ... MERGE`` statements of
+    ``--batch-size`` rows, all in one transaction.
+row by row, auto-commit
+    one statement per row, each in its own transaction: what a naive writer
+    does (``driver.execute_query`` per row).
+row by row, one transaction
+    one statement per row, all in one transaction (``--skip-row-tx`` skips
+    it): the statement overhead alone, without the commits.
+
+It prints rows/s of each, the ratio batched / row-by-row (DESIGN.md target:
+>= 20x), and the time of a full snapshot (read back and checked equal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.catalog import Catalog  # noqa: E402
+from graph.neo4j_store import Neo4jSettings, Neo4jStore, write_plan  # noqa: E402
+from loaders import load_catalog  # noqa: E402
+
+TARGET_RATIO = 20.0
+
+
+def _catalog(n_courses: int, seed: int) -> Catalog:
+    if importlib.util.find_spec("loaders.synthetic") is not None:
+        from loaders.synthetic import synthetic_catalog
+
+        return synthetic_catalog(n_courses, seed=seed)
+    from graph.models import Course, Skill  # a plain fallback, until loaders.synthetic exists
+
+    skills = [Skill(id=f"s{i}", name=f"Skill {i}", requires=[f"s{i - 1 - i % 3}"] if i > 2 else [])
+              for i in range(max(50, n_courses // 5))]
+    courses = [Course(id=f"c{i}", title=f"Course {i}", hours=1 + i % 40,
+                      teaches=[skills[(i * 7 + j) % len(skills)].id for j in range(3)]) for i in range(n_courses)]
+    return Catalog(skills=skills, courses=courses)
+
+
+def _wipe(driver: Any, database: str) -> None:
+    # In slices: one huge DETACH DELETE transaction is slow on this server.
+    while True:
+        r = driver.execute_query("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n",
+                                 database_=database)
+        if not r.records or r.records[0]["n"] == 0:
+            return
+
+
+def _counts(driver: Any, database: str) -> tuple[int, int]:
+    n = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=database).records[0]["n"]
+    r = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS n", database_=database).records[0]["n"]
+    return int(n), int(r)
+
+
+def _row_by_row_autocommit(driver: Any, database: str, catalog: Catalog) -> tuple[int, float]:
+    statements = write_plan(catalog, stored={}, replace=True, batch_size=1)
+    started = time.perf_counter()
+    for st in statements:
+        driver.execute_query(st.query, st.params, database_=database)
+    return len(statements), time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--courses", type=int, default=10_000)
+    ap.add_argument("--batch-size", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=3, help="batched loads to time (median reported)")
+    ap.add_argument("--warmup", type=int, default=2, help="untimed batched loads first (JIT warm-up)")
+    ap.add_argument("--only-batched", action="store_true", help="skip the row-by-row runs")
+    ap.add_argument("--skip-row-tx", action="store_true", help="skip the row-by-row-in-one-transaction run")
+    ap.add_argument("--external", action="store_true", help="use the NEO4J_* database (it is wiped!)")
+    args = ap.parse_args(argv)
+
+    t = time.perf_counter()
+    catalog = _catalog(args.courses, args.seed)
+    rows = sum(st.rows for st in write_plan(catalog, stored={}, replace=True, batch_size=10**9))
+    print(f"catalog: {catalog.counts()} -> {rows} rows (records + relationships + 1 catalog node), "
+          f"built in {time.perf_counter() - t:.1f} s")
+    rust = importlib.util.find_spec("neo4j._rust") is not None
+    print(f"driver: neo4j-rust-ext {'installed' if rust else 'NOT installed (pure-Python packstream)'}")
+
+    server = None
+    if args.external:
+        settings = Neo4jSettings.from_env()
+    else:
+        from graph.bolt_server import spawn
+
+        data = tempfile.mkdtemp(prefix="skillgraph-bench-")
+        server = spawn(data, password="bench-password-1", heap="4g")
+        ep = server.endpoint
+        settings = Neo4jSettings(uri=ep.uri, user=ep.user, password=ep.password, database=ep.database)
+        print(f"server: local ArcadeDB Bolt server at {ep.uri} (data {data})")
+    try:
+        with Neo4jStore.from_settings(settings) as store:
+            driver, db = store.driver, store.database
+            print(f"        {store.status()['server']}")
+            _wipe(driver, db)
+            # The server's JIT needs a few loads before its speed settles: warm up untimed.
+            store.load(load_catalog(), batch_size=args.batch_size)
+            for _ in range(args.warmup):
+                _wipe(driver, db)
+                store.load(catalog, replace=True, batch_size=args.batch_size)
+            _wipe(driver, db)
+
+            results: list[tuple[str, int, float]] = []
+            runs = []
+            for i in range(args.repeat):
+                if i:
+                    _wipe(driver, db)
+                report = store.load(catalog, replace=True, batch_size=args.batch_size)
+                runs.append(report.seconds)
+            print("batched runs: " + ", ".join(f"{s:.2f} s" for s in runs) + " (the median is reported)")
+            results.append((f"batched ({args.batch_size} rows/statement), one transaction", report.statements,
+                            statistics.median(runs)))
+            expected = _counts(driver, db)
+            t = time.perf_counter()
+            snap = store.snapshot()
+            snapshot_s = time.perf_counter() - t
+            same = snap.to_dict() == catalog.to_dict()
+            t = time.perf_counter()
+            store.load(catalog, batch_size=args.batch_size)
+            reload_s = time.perf_counter() - t
+            assert _counts(driver, db) == expected, "reload changed the counts"
+
+            if not args.only_batched:
+                _wipe(driver, db)
+                n, seconds = _row_by_row_autocommit(driver, db, catalog)
+                results.append(("row by row, one auto-commit statement per row", n, seconds))
+                assert _counts(driver, db) == expected, "row-by-row load differs"
+
+            if not args.skip_row_tx and not args.only_batched:
+                _wipe(driver, db)
+                report = store.load(catalog, replace=True, batch_size=1)
+                results.append(("row by row, one statement per row, one transaction", report.statements,
+                                report.seconds))
+                assert _counts(driver, db) == expected, "row-by-row load differs"
+            _wipe(driver, db)
+    finally:
+        if server is not None:
+            server.stop()
+            shutil.rmtree(server.endpoint.data_dir, ignore_errors=True)
+
+    batched = rows / results[0][2]
+    print()
+    print(f"{'mode':<52} {'statements':>10} {'seconds':>8} {'rows/s':>9} {'batched is':>11}")
+    for name, statements, seconds in results:
+        rate = rows / seconds
+        print(f"{name:<52} {statements:>10,} {seconds:>8.2f} {rate:>9,.0f} {batched / rate:>10.1f}x")
+    print()
+    if len(results) > 1:
+        ratio = batched / (rows / results[1][2])
+        verdict = "PASS" if ratio >= TARGET_RATIO else "MISS"
+        print(f"batched vs row-by-row (auto-commit): {ratio:.1f}x (target >= {TARGET_RATIO:g}x: {verdict})")
+    if len(results) > 2:
+        print(f"batched vs row-by-row (one transaction): {batched / (rows / results[2][2]):.1f}x")
+    print(f"snapshot: {snapshot_s:.2f} s for {rows:,} rows; equal to the loaded catalog: {same}")
+    print(f"reload of the same catalog (upsert, batched): {reload_s:.2f} s; counts unchanged")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

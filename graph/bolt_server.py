@@ -1,0 +1,459 @@
+"""A local Neo4j-compatible server for development, curators and tests.
+
+No Neo4j package is reachable from the registries these machines use, so the
+project runs ArcadeDB from the ``arcadedb-embedded`` wheel (it bundles its
+own Java runtime) with ArcadeDB's Bolt plugin; the official ``neo4j`` driver
+talks to it as to Neo4j 5. It listens on localhost only. Install it with the
+``server`` extra: ``pip install 'skillgraph[server]'``.
+
+Two ways to run it:
+
+:class:`BoltServer`
+    in this process (the Java VM lives in it): ``skillgraph db serve``.
+:func:`spawn`
+    in a child process (``python -m graph.bolt_server``), for the test suite
+    and the benchmark: the caller stays free of the Java VM, and
+    :meth:`ServerProcess.stop` ends it cleanly.
+
+Caveats of this server, compared with Neo4j 5: it does not enforce READ
+access mode, nor transaction timeouts, and schema commands (CREATE INDEX,
+CREATE CONSTRAINT) take effect even when their transaction is rolled back;
+:func:`queries.cypher.run_cypher` accounts for all three. The root password is
+fixed when a data directory is first created; :meth:`BoltServer.start` checks
+that the given password still opens it. ArcadeDB's own log goes to
+``<data>/log``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+from graph.errors import StoreUnavailable
+
+__all__ = [
+    "DEFAULT_DATABASE",
+    "DEFAULT_PORT",
+    "DEV_PASSWORD",
+    "ROOT_USER",
+    "BoltEndpoint",
+    "BoltServer",
+    "ServerProcess",
+    "bolt_answers",
+    "check_password",
+    "free_port",
+    "main",
+    "serve_until_signal",
+    "spawn",
+    "wait_for_bolt",
+]
+
+DEFAULT_PORT = 7687
+DEFAULT_DATABASE = "skillgraph"
+ROOT_USER = "root"
+DEV_PASSWORD = "skillgraph-dev"
+HOST = "localhost"
+_PASSWORD_ENV = ("SKILLGRAPH_DB_PASSWORD", "NEO4J_PASSWORD")
+_WEAK_PASSWORDS = frozenset({
+    "", "password", "password1", "neo4j", "root", "admin", "arcadedb", "skillgraph", DEV_PASSWORD, "changeme",
+    "changeit", "secret", "12345678", "123456789", "test", "testtest", "playwithdata", "letmein",
+})
+_MIN_PASSWORD = 8  # ArcadeDB refuses shorter root passwords
+_BOLT_MAGIC = b"\x60\x60\xb0\x17"
+# Propose Bolt 5.4..5.0 and 4.4; a Bolt server answers with the version it picked.
+_BOLT_VERSIONS = b"\x00\x04\x04\x05" + b"\x00\x00\x04\x04" + b"\x00\x00\x00\x00" * 2
+_LOG_PROPERTIES = """\
+handlers = java.util.logging.ConsoleHandler, java.util.logging.FileHandler
+.level = INFO
+io.undertow.level = WARNING
+org.xnio.level = WARNING
+org.jboss.level = WARNING
+java.util.logging.ConsoleHandler.level = SEVERE
+java.util.logging.FileHandler.level = INFO
+java.util.logging.FileHandler.pattern = {pattern}
+java.util.logging.FileHandler.formatter = com.arcadedb.log.LogFormatter
+java.util.logging.FileHandler.limit = 10000000
+java.util.logging.FileHandler.count = 3
+"""
+
+
+@dataclass(frozen=True)
+class BoltEndpoint:
+    """How to reach a running server (what ``NEO4J_*`` should say)."""
+
+    uri: str
+    user: str
+    password: str = field(repr=False)
+    database: str
+    port: int
+    data_dir: str
+
+    def env(self) -> dict[str, str]:
+        """The ``NEO4J_*`` variables that point skillgraph at this server."""
+        return {"NEO4J_URI": self.uri, "NEO4J_USER": self.user, "NEO4J_PASSWORD": self.password,
+                "NEO4J_DATABASE": self.database}
+
+
+def check_password(password: str | None, *, dev: bool = False) -> str:
+    """The root password to use; refuses an empty, short or well-known one unless ``dev``.
+
+    Examples
+    --------
+    >>> check_password("", dev=True)
+    'skillgraph-dev'
+    >>> check_password("neo4j")
+    Traceback (most recent call last):
+    ...
+    graph.errors.StoreUnavailable: refusing a default or weak database password; set SKILLGRAPH_DB_PASSWORD to \
+at least 8 characters (or pass --dev for a throwaway local server)
+    """
+    password = password or ""
+    if dev:
+        return password if len(password) >= _MIN_PASSWORD else DEV_PASSWORD
+    if password.lower() in _WEAK_PASSWORDS or len(password) < _MIN_PASSWORD:
+        raise StoreUnavailable(
+            "refusing a default or weak database password; set SKILLGRAPH_DB_PASSWORD to at least "
+            f"{_MIN_PASSWORD} characters (or pass --dev for a throwaway local server)"
+        )
+    return password
+
+
+def password_from_env(env: dict[str, str] | None = None) -> str:
+    env = dict(os.environ) if env is None else env
+    return next((env[k] for k in _PASSWORD_ENV if env.get(k)), "")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on ``host`` now (another process may take it later)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def bolt_answers(host: str, port: int, timeout: float = 2.0) -> bool:
+    """True when a Bolt server on ``host:port`` completes the version handshake."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as s:
+            s.sendall(_BOLT_MAGIC + _BOLT_VERSIONS)
+            reply = b""
+            while len(reply) < 4:
+                chunk = s.recv(4 - len(reply))
+                if not chunk:
+                    return False
+                reply += chunk
+            return reply != b"\x00\x00\x00\x00"
+    except OSError:
+        return False
+
+
+def wait_for_bolt(host: str, port: int, *, timeout: float = 60.0, alive: Callable[[], bool] | None = None) -> None:
+    """Block until Bolt answers on ``host:port``; :class:`StoreUnavailable` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if bolt_answers(host, port, timeout=1.0):
+            return
+        if alive is not None and not alive():
+            raise StoreUnavailable(f"the Bolt server on port {port} exited while starting")
+        time.sleep(0.2)
+    raise StoreUnavailable(f"no Bolt server answered on {host}:{port} within {timeout:g} s")
+
+
+# -- in this process ------------------------------------------------------------------------------
+class BoltServer:
+    """ArcadeDB with its Bolt plugin, in this process, on localhost.
+
+    Parameters
+    ----------
+    data_dir : path
+        Persistent: databases, users and logs live there.
+    password : str
+        The root password (see :func:`check_password`).
+    port : int
+        Bolt port; 0 picks a free one.
+    http_port : int
+        ArcadeDB's HTTP port (localhost too); 0 picks a free one.
+    database : str
+        Created on first start.
+    heap : str
+        Java heap limit, e.g. ``"2g"``.
+    """
+
+    def __init__(self, data_dir: str | os.PathLike[str], *, password: str, port: int = DEFAULT_PORT,
+                 http_port: int = 0, database: str = DEFAULT_DATABASE, heap: str = "2g") -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.password = password
+        self.port = port or free_port()
+        self.http_port = http_port or free_port()
+        self.database = database
+        self.heap = heap
+        self._server: Any = None
+
+    @property
+    def endpoint(self) -> BoltEndpoint:
+        return BoltEndpoint(f"bolt://{HOST}:{self.port}", ROOT_USER, self.password, self.database, self.port,
+                            str(self.data_dir))
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self, *, check_login: bool = True) -> BoltEndpoint:
+        """Start, wait until Bolt answers, check the password opens the data directory.
+
+        Raises
+        ------
+        StoreUnavailable
+            The wheel is not installed, the port is taken, or the data
+            directory was created with another password.
+        """
+        if self._server is not None:
+            return self.endpoint
+        try:
+            from arcadedb_embedded.server import ArcadeDBServer
+        except ImportError:
+            raise StoreUnavailable(
+                "the local graph server is not installed: pip install 'skillgraph[server]'"
+            ) from None
+        if bolt_answers(HOST, self.port, timeout=0.5):
+            raise StoreUnavailable(f"port {self.port} is already in use by a Bolt server; choose another --port")
+        log_dir = self.data_dir / "log"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log_config = self.data_dir / "log.properties"
+        log_config.write_text(_LOG_PROPERTIES.format(pattern=(log_dir / "arcadedb.log").as_posix()))
+        # The wheel writes JVM crash logs to ./log unless told otherwise.
+        os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(log_dir / "hs_err_pid%p.log"))
+        config = {
+            "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+            "bolt_port": self.port,
+            "http_port": self.http_port,
+            "host": HOST,
+            "server_defaultDatabases": f"{self.database}[{ROOT_USER}]",
+        }
+        try:
+            server = ArcadeDBServer(
+                root_path=str(self.data_dir), root_password=self.password, config=config,
+                jvm_kwargs={"heap_size": self.heap, "jvm_args": [f"-Djava.util.logging.config.file={log_config}"]},
+            )
+            server.start()
+        except Exception as err:
+            raise StoreUnavailable(f"cannot start the Bolt server on port {self.port}: {err}") from err
+        self._server = server
+        try:
+            wait_for_bolt(HOST, self.port, timeout=30)
+            if check_login:
+                self._check_login()
+        except BaseException:
+            self.stop()
+            raise
+        return self.endpoint
+
+    def _check_login(self) -> None:
+        try:
+            import neo4j
+        except ImportError:  # the driver is optional for the server itself
+            return
+        with neo4j.GraphDatabase.driver(self.endpoint.uri, auth=(ROOT_USER, self.password)) as driver:
+            try:
+                driver.verify_connectivity()
+            except neo4j.exceptions.AuthError:
+                raise StoreUnavailable(
+                    f"the data directory {self.data_dir} was created with a different password; "
+                    "use that password, or another --data directory"
+                ) from None
+
+    def stop(self) -> None:
+        """Stop the server; committed data is on disk. Safe to call twice."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop()
+
+    def __enter__(self) -> BoltServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve_until_signal(server: BoltServer, on_ready: Callable[[BoltEndpoint], None] | None = None) -> None:
+    """Start ``server``, call ``on_ready``, block until SIGINT or SIGTERM, then stop it.
+
+    Handlers are installed explicitly: a process started in the background
+    ignores SIGINT by default, and the Java VM would otherwise take SIGTERM
+    and exit without Python's cleanup.
+    """
+    stop = threading.Event()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        endpoint = server.start()
+        if on_ready is not None:
+            on_ready(endpoint)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+# -- in a child process ---------------------------------------------------------------------------
+@dataclass
+class ServerProcess:
+    """A server running in a child process started by :func:`spawn`."""
+
+    endpoint: BoltEndpoint
+    process: subprocess.Popen[str]
+    log_path: Path
+    reader: threading.Thread | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self, timeout: float = 60.0) -> int:
+        """Ask the server to stop (SIGTERM), wait, kill it after ``timeout`` s; the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        _close_pipe(self.process, self.reader)
+        return int(self.process.returncode)
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _read_lines(stream: IO[str], out: queue.Queue[str | None]) -> None:
+    try:
+        for line in stream:
+            out.put(line)
+    except (OSError, ValueError):  # the pipe was closed under us
+        pass
+    out.put(None)
+
+
+def _close_pipe(proc: subprocess.Popen[str], reader: threading.Thread | None) -> None:
+    """Close the child's stdout once its reader has seen the end (the child has exited)."""
+    if reader is not None:
+        reader.join(10)
+    if proc.stdout is not None and (reader is None or not reader.is_alive()):
+        proc.stdout.close()
+
+
+def spawn(data_dir: str | os.PathLike[str], *, password: str, port: int = 0, database: str = DEFAULT_DATABASE,
+          heap: str = "2g", timeout: float = 120.0, attempts: int = 3) -> ServerProcess:
+    """Start a server in a child process and wait until it is ready.
+
+    ``port=0`` picks a free port (and retries with another if it was taken
+    meanwhile). The child's output goes to ``<data_dir>/serve.log``.
+
+    Raises
+    ------
+    StoreUnavailable
+        It did not start; the message carries the end of its log.
+    """
+    data = Path(data_dir).resolve()
+    data.mkdir(parents=True, exist_ok=True)
+    log_path = data / "serve.log"
+    last = ""
+    for _ in range(max(1, attempts)):
+        bolt_port = port or free_port()
+        env = {**os.environ, "SKILLGRAPH_DB_PASSWORD": password, "PYTHONUNBUFFERED": "1"}
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        with open(log_path, "a", encoding="utf-8") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "graph.bolt_server", "--data", str(data), "--port", str(bolt_port),
+                 "--database", database, "--heap", heap],
+                stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True, env=env, cwd=str(data),
+            )
+        assert proc.stdout is not None
+        lines: queue.Queue[str | None] = queue.Queue()
+        reader = threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            if line.startswith("{"):
+                info = json.loads(line)
+                endpoint = BoltEndpoint(**{**info, "password": password})
+                return ServerProcess(endpoint, proc, log_path, reader)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        _close_pipe(proc, reader)
+        last = _tail(log_path)
+        if port:  # a fixed port: retrying would fail the same way
+            break
+    raise StoreUnavailable(f"the local Bolt server did not start; end of {log_path}:\n{last}")
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m graph.bolt_server``: serve until SIGTERM; print one JSON line when ready.
+
+    The password comes from ``SKILLGRAPH_DB_PASSWORD`` (or ``NEO4J_PASSWORD``).
+    """
+    ap = argparse.ArgumentParser(prog="python -m graph.bolt_server", description=main.__doc__)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--port", type=int, default=DEFAULT_PORT)
+    ap.add_argument("--http-port", type=int, default=0)
+    ap.add_argument("--database", default=DEFAULT_DATABASE)
+    ap.add_argument("--heap", default="2g")
+    ap.add_argument("--dev", action="store_true")
+    args = ap.parse_args(argv)
+    try:
+        password = check_password(password_from_env(), dev=args.dev)
+        server = BoltServer(args.data, password=password, port=args.port, http_port=args.http_port,
+                            database=args.database, heap=args.heap)
+
+        def ready(endpoint: BoltEndpoint) -> None:
+            info = {k: v for k, v in asdict(endpoint).items() if k != "password"}
+            print(json.dumps(info), flush=True)
+
+        serve_until_signal(server, ready)
+    except StoreUnavailable as err:
+        print(f"bolt_server: error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
