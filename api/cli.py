@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 # Modules that add their own subcommands: each has ``register(subparsers)``,
 # which adds parsers and sets ``handler=callable(args) -> int`` on them. They
 # import optional dependencies (neo4j, pyvis, ...) inside their handlers.
-_EXTENSIONS: list[str] = ["api.cli_viz", "api.cli_db"]
+_EXTENSIONS: list[str] = ["api.cli_viz", "api.cli_db", "api.cli_api"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,7 +22,7 @@ import warnings
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -88,6 +88,12 @@ class Settings(BaseSettings):
         if self.admin_token is None:
             return False
         return hmac.compare_digest(presented.encode(), self.admin_token.get_secret_value().encode())
+
+    @field_validator("admin_token", "neo4j_uri", "neo4j_user", "neo4j_password", "neo4j_database", "catalog",
+                     mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
