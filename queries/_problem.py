@@ -17,13 +17,17 @@ teaches, that skill's own ``requires`` unless the course teaches them too.
 
 Pruning, per request: constraint filters (exclude, providers, free only,
 budget/hours caps on single steps), forward reachability from what the
-learner has, backward relevance from the goals, and removal of dominated
-steps (another step needs no more, gives no less and is no worse on every
-measure). Each preserves at least one optimal route.
+learner has, backward relevance from the goals, removal of dominated steps
+(another step needs no more, gives no less and is no worse on every
+measure), and a bound: a greedy route (the h_add relaxed plan, without its
+redundant steps) costs U, so a step whose own cost plus the h_max cost of
+its preconditions exceeds U is in no optimal route. Each preserves at least
+one optimal route; the greedy route also starts the solver.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -319,8 +323,6 @@ def relaxed_costs(cp: Compiled, initial: set[int], usable: list[bool], cost: lis
     relaxed problem): ``add`` sums the preconditions' costs (h_add, for a good
     greedy route), ``max`` takes the largest (h_max, a lower bound). Returns the
     costs and, for h_add, the achiever each fact was first reached by."""
-    import heapq
-
     h: dict[int, float] = dict.fromkeys(initial, 0.0)
     best: dict[int, int] = {}
     missing = [len(a.pre) for a in cp.actions]
