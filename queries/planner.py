@@ -154,7 +154,8 @@ def plan(
     skills : list of str, optional
         Target skills, ``"id"`` (level 1) or ``"id:level"``.
     objective : {"hours", "cost", "steps"}
-        What to minimise; ties go to fewer steps, then to lower ids.
+        What to minimise; ties go to fewer steps, then to lower ids (on large
+        problems equal-step ties are left to the deterministic solver).
     budget, max_hours : float, optional
         Caps on the route's total USD and hours.
     free_only : bool
