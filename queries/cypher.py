@@ -315,7 +315,7 @@ def run_cypher(
     """
     if not write and is_schema_command(query):
         raise CypherRejected("read-only: schema and administration commands change the database; "
-                             "nothing was run (use --write to run it)")
+                             "nothing was run (ask for write access: --write, or \"write\": true over HTTP)")
     neo4j = import_driver()
     state: dict[str, Any] = {"abandoned": False}
     lock = threading.Lock()
@@ -364,7 +364,7 @@ def run_cypher(
             if worker.is_alive() and "result" not in state and "error" not in state:
                 state["abandoned"] = True
                 raise CypherRejected(f"the query did not finish within {timeout:g} s and was abandoned; "
-                                     "nothing was committed (raise --timeout)")
+                                     "nothing was committed (allow a longer timeout)")
         worker.join()
     if "error" in state:
         err = state["error"]
@@ -375,5 +375,5 @@ def run_cypher(
     if state.get("updated") and not write:
         changes = ", ".join(f"{k}={v}" for k, v in result.counters.items()) or "updates"
         raise CypherRejected(f"read-only: the query would change the graph ({changes}); it was rolled back "
-                             "(use --write to commit)")
+                             "(ask for write access: --write, or \"write\": true over HTTP)")
     return result
