@@ -26,6 +26,7 @@ __all__ = [
     "Course",
     "Item",
     "Need",
+    "parse_level",
     "Program",
     "Requirement",
     "Role",
@@ -227,6 +228,17 @@ class Source(BaseModel):
     title: str
     file: str | None = None
     url: str | None = None
+
+
+def parse_level(text: str) -> int:
+    """The level in ``"id:level"`` shorthand: 1, 2 or 3; a ValueError that says so otherwise."""
+    try:
+        level = int(text)
+    except ValueError:
+        raise ValueError("the level must be 1, 2 or 3") from None
+    if not 1 <= level <= 3:
+        raise ValueError(f"the level must be 1, 2 or 3, not {level}")
+    return level
 
 
 def is_valid_id(value: str) -> bool:

@@ -22,7 +22,7 @@ import networkx as nx
 
 from graph.catalog import KINDS, Catalog, Kind
 from graph.errors import CatalogIssue, suggest
-from graph.models import AnyOf, CertRef, Item, SkillLevel
+from graph.models import AnyOf, CertRef, Item, SkillLevel, parse_level
 
 __all__ = ["check_catalog", "duplicate_ids", "skill_cycle"]
 
@@ -131,8 +131,11 @@ def check_catalog(
         for h in sit.have:
             hid, _, lvl = h.partition(":")
             ref(sit.id, "have", hid, ("skill", "cert", "course"))
-            if lvl and lvl not in ("1", "2", "3"):
-                err(f"{h!r}: the level must be 1, 2 or 3", sit.id, "have")
+            try:
+                if lvl:
+                    parse_level(lvl)
+            except ValueError as bad:
+                err(f"{h!r}: {bad}", sit.id, "have")
         if sit.role:
             ref(sit.id, "role", sit.role, "role")
         if sit.cert:

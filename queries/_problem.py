@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +41,9 @@ __all__ = [
     "Compiled",
     "Fact",
     "compiled",
+    "derive",
     "dominated",
+    "fact_label",
     "forward",
     "greedy_route",
     "relaxed_costs",
@@ -118,7 +120,7 @@ def _compile(catalog: Catalog) -> Compiled:
         if len(members) == 1:
             return next(iter(members))
         if members not in groups:
-            label = "one of " + ", ".join(sorted(_fact_label(cp.facts[m]) for m in members))
+            label = "one of " + ", ".join(sorted(fact_label(cp.facts[m]) for m in members))
             gid = groups[members] = cp.fact(("group", label))
             group_actions.extend((m, gid) for m in sorted(members))
         return groups[members]
@@ -171,7 +173,7 @@ def _compile(catalog: Catalog) -> Compiled:
             pending.append(Action(idx=-1, kind="award", ref=cert.id, pre=_uniq(pre + done),
                                   add=(cp.fact(("cert", cert.id)),), free=False))
     for member, gid in group_actions:
-        pending.append(Action(idx=-1, kind="group", ref=_fact_label(cp.facts[gid]), pre=(member,), add=(gid,)))
+        pending.append(Action(idx=-1, kind="group", ref=fact_label(cp.facts[gid]), pre=(member,), add=(gid,)))
 
     cp.achievers = [[] for _ in cp.facts]
     cp.users = [[] for _ in cp.facts]
@@ -196,14 +198,12 @@ def _uniq(xs: Iterable[int]) -> tuple[int, ...]:
     return tuple(dict.fromkeys(xs))
 
 
-def _fact_label(fact: Fact) -> str:
+def fact_label(fact: Fact) -> str:
     kind = fact[0]
     if kind == "skill":
         return fact[1] if fact[2] == 1 else f"{fact[1]}:{fact[2]}"
     return str(fact[1])
 
-
-fact_label = _fact_label
 
 
 def forward(cp: Compiled, initial: set[int], allowed: list[bool]) -> tuple[set[int], list[bool]]:
@@ -379,6 +379,25 @@ def greedy_route(cp: Compiled, initial: set[int], best: dict[int, int], goals: I
     return chosen
 
 
+def derive(cp: Compiled, have: set[int], new: Iterable[int], allowed: Callable[[int], bool]) -> list[tuple[int, int]]:
+    """Fire the zero-cost derived actions (any_of groups, completion awards) that
+    the facts ``new``, just added to ``have``, enable, transitively and only
+    where ``allowed(action)``. Adds their facts to ``have``; returns each
+    (fact, action) derived, in order."""
+    out: list[tuple[int, int]] = []
+    stack = list(new)
+    while stack:
+        f = stack.pop()
+        for di in cp.derived_users[f]:
+            d = cp.actions[di]
+            g = d.add[0]
+            if g not in have and allowed(di) and all(p in have for p in d.pre):
+                have.add(g)
+                out.append((g, di))
+                stack.append(g)
+    return out
+
+
 def executable(cp: Compiled, initial: set[int], chosen: set[int], goals: Iterable[int],
                allowed: set[int]) -> bool:
     """Whether the steps in ``chosen`` can be ordered so each is takeable when
@@ -399,19 +418,13 @@ def executable(cp: Compiled, initial: set[int], chosen: set[int], goals: Iterabl
         ai = ready.pop()
         taken += 1
         new = [f for f in cp.actions[ai].add if f not in have]
-        while new:
-            f = new.pop()
-            if f in have:
-                continue
-            have.add(f)
+        have.update(new)
+        new += [g for g, _ in derive(cp, have, new, allowed.__contains__)]
+        for f in new:
             for bi in waiting.get(f, ()):
                 missing[bi] -= 1
                 if missing[bi] == 0:
                     ready.append(bi)
-            for di in cp.derived_users[f]:
-                d = cp.actions[di]
-                if di in allowed and d.add[0] not in have and all(p in have for p in d.pre):
-                    new.append(d.add[0])
     return taken == len(chosen) and all(g in have for g in goals)
 
 

@@ -35,9 +35,11 @@ from pydantic import BaseModel, Field
 
 from graph.catalog import Catalog
 from graph.errors import PlanningError, UnknownId, suggest
+from graph.models import parse_level
 from queries._problem import (
     Compiled,
     compiled,
+    derive,
     dominated,
     fact_label,
     forward,
@@ -330,11 +332,9 @@ class _Request:
             sid, _, lvl = text.partition(":")
             cat.skill(sid)
             try:
-                level = int(lvl) if lvl else 1
-            except ValueError:
-                raise PlanningError(f"skills {text!r}: the level must be 1, 2 or 3") from None
-            if not 1 <= level <= 3:
-                raise PlanningError(f"skills {text!r}: the level must be 1, 2 or 3, not {level}")
+                level = parse_level(lvl) if lvl else 1
+            except ValueError as err:
+                raise PlanningError(f"skills {text!r}: {err}") from None
             items.append(GoalItem(id=sid, kind="skill", level=level, status="route"))
         merged: dict[tuple[str, int | None], GoalItem] = {}
         for item in items:  # the same item twice (a role's optional cert that is also the target): essential wins
@@ -490,14 +490,7 @@ class _Request:
             if f is not None:
                 out.add(f)
         # any_of groups and completion certs that already hold
-        changed = True
-        while changed:
-            changed = False
-            for a in (cp.actions[i] for i in cp.derived):
-                if (a.kind == "group" or (a.kind == "award" and not self.free_only)) and a.add[0] not in out \
-                        and all(p in out for p in a.pre):
-                    out.add(a.add[0])
-                    changed = True
+        derive(cp, out, list(out), lambda di: cp.actions[di].kind == "group" or not self.free_only)
         return out
 
     def _blocked(self, a: Any, exclude: dict[str, str], cost: float) -> str | None:
@@ -592,23 +585,29 @@ class _Request:
     def _route(self, sol: Solution, initial: set[int]) -> Plan:
         cp, cat = self.cp, self.catalog
         chosen_steps = [a for a in sol.chosen if cp.actions[a].is_step]
-        order, provider = self._order(chosen_steps, initial)
+        order, sources = self._order(chosen_steps, initial)
+        position = {a: i for i, a in enumerate(order)}
+        # The step that completed each fact: the last one behind it.
+        last = {f: max(srcs, key=position.__getitem__) for f, srcs in sources.items() if srcs}
         ids = [cp.actions[a].ref for a in order]
         check = simulate(cat, self.state, ids, paid=not self.free_only)
         missing_goals = [it for it, fid in self.goal_items
-                         if it.status == "route" and fid is not None and fid not in provider and fid not in initial]
+                         if it.status == "route" and fid is not None and fid not in last and fid not in initial]
         if not check.ok or missing_goals:
             raise PlanningError("internal check failed, the solver's route does not hold: "
                                 + "; ".join(check.problems + [g.id for g in missing_goals]))
         # A fact made true by an any_of group or a completion certificate is owed to
         # every step behind it (all courses of the program, say), not just the last.
-        sources = self._sources
         serves: dict[int, list[str]] = {a: [] for a in order}
+        earns: dict[int, list[str]] = {a: [] for a in order}
+        for f, a in last.items():
+            if cp.facts[f][0] == "cert":
+                earns[a].append(cp.facts[f][1])
         for item, fid in self.goal_items:
-            if item.status == "route" and fid is not None and fid in provider:
-                item.by = cp.actions[provider[fid]].ref
+            if item.status == "route" and fid is not None and fid in last:
+                item.by = cp.actions[last[fid]].ref
                 label = item.id if item.kind == "cert" or item.level == 1 else f"{item.id}:{item.level}"
-                for src in sorted(sources.get(fid, ()), key=order.index):
+                for src in sorted(sources[fid], key=position.__getitem__):
                     serves[src].append(label)
         needed_by: dict[int, list[str]] = {a: [] for a in order}
         for a in order:
@@ -623,37 +622,24 @@ class _Request:
             new = [f for f in act.add if f not in gained]
             gained.update(act.add)
             gives = _gives([cp.facts[f] for f in new])
-            earns = [cp.facts[f][1] for f, src in provider.items() if src == a and cp.facts[f][0] == "cert"]
             reason = self._reason(act.ref, serves[a], needed_by[a])
-            steps.append(self._step(n, act.kind, act.ref, gives, earns, serves[a] + needed_by[a], reason))
+            steps.append(self._step(n, act.kind, act.ref, gives, earns[a], serves[a] + needed_by[a], reason))
         self._warn_steps(steps)
         return self._finish(steps, sol, feasible=not any(u.importance == "essential" for u in self.unreachable))
 
-    def _order(self, chosen: list[int], initial: set[int]) -> tuple[list[int], dict[int, int]]:
+    def _order(self, chosen: list[int], initial: set[int]) -> tuple[list[int], dict[int, set[int]]]:
         """Order steps in layers (each takeable after the earlier layers), and map
-        every fact gained to the step that first gave it."""
+        every fact gained to the steps behind it: the step that gave it, or, for
+        an any_of group or a completion certificate, every step behind its parts."""
         cp = self.cp
         have = set(initial)
-        provider: dict[int, int] = {}
-        derived = [cp.actions[i] for i in cp.derived if i not in self.blocked]
+        sources: dict[int, set[int]] = {}
         remaining = set(chosen)
         order: list[int] = []
 
-        def close(src_of: dict[int, int]) -> None:
-            changed = True
-            while changed:
-                changed = False
-                for d in derived:
-                    if d.add[0] not in have and all(p in have for p in d.pre):
-                        have.add(d.add[0])
-                        srcs = [src_of[p] for p in d.pre if p in src_of]
-                        if srcs:
-                            provider[d.add[0]] = max(srcs, key=order.index)
-                        self._sources[d.add[0]] = set().union(*(self._sources.get(p, set()) for p in d.pre))
-                        changed = True
+        def allowed(di: int) -> bool:
+            return di not in self.blocked
 
-        self._sources: dict[int, set[int]] = {}
-        close(provider)
         while remaining:
             layer = [a for a in remaining if all(p in have for p in cp.actions[a].pre)]
             if not layer:
@@ -662,13 +648,13 @@ class _Request:
             for a in layer:
                 order.append(a)
                 remaining.discard(a)
-                for f in cp.actions[a].add:
-                    if f not in have:
-                        have.add(f)
-                        provider[f] = a
-                        self._sources[f] = {a}
-            close(provider)
-        return order, provider
+                new = [f for f in cp.actions[a].add if f not in have]
+                have.update(new)
+                for f in new:
+                    sources[f] = {a}
+                for g, di in derive(cp, have, new, allowed):
+                    sources[g] = set().union(*(sources.get(p, set()) for p in cp.actions[di].pre))
+        return order, sources
 
     def _order_key(self, ai: int) -> tuple[Any, ...]:
         a = self.cp.actions[ai]

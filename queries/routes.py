@@ -13,7 +13,7 @@ from typing import Any
 
 from graph.catalog import Catalog
 from graph.errors import PlanningError, UnknownId, suggest
-from graph.models import AnyOf, CertRef, Course, SkillLevel
+from graph.models import AnyOf, CertRef, Course, SkillLevel, parse_level
 
 __all__ = ["RouteCheck", "State", "goal_holds", "parse_have", "simulate", "takeable"]
 
@@ -65,11 +65,9 @@ def parse_have(catalog: Catalog, have: Iterable[str]) -> State:
             if kind != "skill":
                 raise PlanningError(f"have {text!r}: only a skill takes a level, {sid!r} is a {kind}")
             try:
-                level = int(lvl)
-            except ValueError:
-                raise PlanningError(f"have {text!r}: the level must be 1, 2 or 3") from None
-            if not 1 <= level <= 3:
-                raise PlanningError(f"have {text!r}: the level must be 1, 2 or 3, not {level}")
+                level = parse_level(lvl)
+            except ValueError as err:
+                raise PlanningError(f"have {text!r}: {err}") from None
         else:
             level = 3
         if kind == "skill":
