@@ -120,14 +120,9 @@ class Neo4jSource:
     def __init__(self, settings: Settings):
         from graph.neo4j_store import Neo4jSettings
 
-        env = {
-            "NEO4J_URI": settings.neo4j_uri or "",
-            "NEO4J_USER": settings.neo4j_user or "",
-            "NEO4J_PASSWORD": settings.neo4j_password.get_secret_value() if settings.neo4j_password else "",
-            "NEO4J_DATABASE": settings.neo4j_database or "",
-            "SKILLGRAPH_DB_PASSWORD": os.environ.get("SKILLGRAPH_DB_PASSWORD", ""),
-        }
-        self.config = Neo4jSettings.from_env(env)
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+        self.config = Neo4jSettings.of(settings.neo4j_uri, settings.neo4j_user,
+                                       password or os.environ.get("SKILLGRAPH_DB_PASSWORD"), settings.neo4j_database)
         self._driver: Any = None
         self._store: Any = None
         self._lock = threading.Lock()

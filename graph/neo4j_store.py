@@ -241,12 +241,14 @@ class Neo4jSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Neo4jSettings:
         env = os.environ if env is None else env
-        return cls(
-            uri=env.get("NEO4J_URI") or DEFAULT_URI,
-            user=env.get("NEO4J_USER") or DEFAULT_USER,
-            password=env.get("NEO4J_PASSWORD") or env.get("SKILLGRAPH_DB_PASSWORD") or "",
-            database=env.get("NEO4J_DATABASE") or DEFAULT_DATABASE,
-        )
+        return cls.of(env.get("NEO4J_URI"), env.get("NEO4J_USER"),
+                      env.get("NEO4J_PASSWORD") or env.get("SKILLGRAPH_DB_PASSWORD"), env.get("NEO4J_DATABASE"))
+
+    @classmethod
+    def of(cls, uri: str | None, user: str | None, password: str | None, database: str | None) -> Neo4jSettings:
+        """Settings from values that may be unset; unset ones take the local server's defaults."""
+        return cls(uri=uri or DEFAULT_URI, user=user or DEFAULT_USER, password=password or "",
+                   database=database or DEFAULT_DATABASE)
 
     def driver(self) -> neo4j.Driver:
         """A new driver for these settings (the caller owns and closes it)."""
