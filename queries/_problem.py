@@ -430,28 +430,32 @@ def executable(cp: Compiled, initial: set[int], chosen: set[int], goals: Iterabl
 
 def without_redundant(cp: Compiled, initial: set[int], route: set[int], goals: set[int], primary: list[float],
                       keep: set[int], allowed: set[int]) -> set[int]:
-    """Drop steps the route can do without, most expensive first.
+    """Drop steps the route can do without, most expensive first, until none can go.
 
     Only a step none of whose gains is its route's only source can go, so
-    most steps are ruled out without replaying the route.
+    most steps are ruled out without replaying the route. Dropping a step can
+    make another one spare (what it needed is needed no more), so passes
+    repeat until one drops nothing.
     """
     route = set(route)
-    sources: dict[int, int] = {}
-    for ai in route:
-        for f in cp.actions[ai].add:
-            sources[f] = sources.get(f, 0) + 1
-    needed = set(goals)
-    for ai in route:
-        needed.update(cp.actions[ai].pre)
+    while True:
+        sources: dict[int, int] = {}
+        for ai in route:
+            for f in cp.actions[ai].add:
+                sources[f] = sources.get(f, 0) + 1
+        needed = set(goals)
+        for ai in route:
+            needed.update(cp.actions[ai].pre)
 
-    def maybe_spare(ai: int) -> bool:
         # Skill, cert and done facts come only from steps (groups and awards add
         # other facts), so a needed fact with one source in the route pins it.
-        return all(sources[f] > 1 or f not in needed for f in cp.actions[ai].add if f not in initial)
-
-    for ai in sorted((a for a in route if cp.actions[a].is_step and a not in keep and maybe_spare(a)),
-                     key=lambda a: (-primary[a], cp.actions[a].rank)):
-        trial = route - {ai}
-        if executable(cp, initial, trial, goals, allowed):
-            route = trial
-    return route
+        spare = [a for a in route if cp.actions[a].is_step and a not in keep
+                 and all(sources[f] > 1 or f not in needed for f in cp.actions[a].add if f not in initial)]
+        dropped = False
+        for ai in sorted(spare, key=lambda a: (-primary[a], cp.actions[a].rank)):
+            trial = route - {ai}
+            if executable(cp, initial, trial, goals, allowed):
+                route = trial
+                dropped = True
+        if not dropped:
+            return route

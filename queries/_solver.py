@@ -12,16 +12,33 @@ Delete-free planning as a MIP (after Imai & Fukunaga's relaxation model):
   Across components the graph is acyclic and plain support is enough.
 
 Lexicographic objective with a relative gap of 0: the primary measure
-(hours, cost or steps), then fewer steps, then lower id ranks. When the
-primary is integral after scaling (whole or half hours, cents) and the
-combined weights stay small, one solve does all three; otherwise a second
-solve minimises the tie-break with the primary fixed at its optimum.
+(hours, cost or steps), then fewer steps, then the smallest sum of id ranks
+(each step's position in the catalog's sorted step ids). When the primary is
+integral after scaling (whole or half hours, cents) and the combined weights
+stay small, one solve does all three; otherwise a second solve minimises the
+tie-break with the primary fixed at its optimum (equal-step ties then go the
+solver's deterministic way when even that would not be exact).
+
+Certification: a solver status is a claim, not a proof. Every answer is
+checked before it is called optimal: the returned route's own objective,
+recomputed from its actions, must equal the objective the solver reports,
+the solver's dual bound must cover it, and the caller's own check (the
+planner replays the route and tries dropping each step) must pass. On any
+mismatch the model is re-solved cold (no start), then cold with presolve
+off; failing that, the best valid route comes back as ``feasible`` with the
+solver's real lower bound. HiGHS 1.16.0 needs this: with a MIP start and
+presolve on it can report the right optimum yet return the start vector.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
+import os
+import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,10 +54,12 @@ _EXACT = 1e9  # objective magnitudes below this are integral and exact in HiGHS
 
 
 def _unscale(bound: float | None, weight: float, scale: int) -> float | None:
-    """The primary objective's lower bound from a bound on the weighted objective."""
+    """The primary's lower bound from a lower bound on the integral weighted objective
+    ``primary * scale * weight + tie`` (0 <= tie < weight)."""
     if bound is None or not math.isfinite(bound):
         return None
-    return math.floor(bound / weight + 1e-9) / scale
+    whole = math.ceil(bound - 1e-6)  # every route's weighted value is a whole number
+    return math.floor(whole / weight) / scale
 
 
 def _integral_scale(values: np.ndarray) -> int | None:
@@ -54,10 +73,62 @@ def _integral_scale(values: np.ndarray) -> int | None:
 
 @dataclass
 class Solution:
-    status: str  # optimal | feasible (time limit) | infeasible | timeout
+    """A solver answer. ``value`` is the route's own primary cost, recomputed from
+    ``chosen``; ``bound`` is a proven lower bound on the primary, from the
+    solver's dual bound (never from the route itself)."""
+
+    status: str  # optimal | feasible (not proven) | infeasible | timeout
     chosen: set[int] = field(default_factory=set)
     value: float | None = None
     bound: float | None = None
+    notes: list[str] = field(default_factory=list)  # why an answer was not accepted as it came
+
+
+Accept = Callable[[set[int]], list[str]]  # a route's actions -> what is wrong with it (empty: nothing)
+
+_banner_lock = threading.Lock()
+_banner_seen = False
+
+
+def new_highs() -> highspy.Highs:
+    """A HiGHS instance. Some releases print a licence banner to file descriptor 1
+    from the first constructor call in a process, before any option can be set;
+    that first call runs with descriptor 1 pointed at /dev/null so stdout carries
+    only the program's output."""
+    global _banner_seen
+    with _banner_lock:
+        if _banner_seen:
+            return highspy.Highs()
+        _banner_seen = True
+        sys.stdout.flush()
+        saved = os.dup(1)
+        sink = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(sink, 1)
+            h = highspy.Highs()
+            _flush_c_stdio()  # the banner may sit in C's stdout buffer when fd 1 is not a terminal
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(sink)
+        return h
+
+
+def _flush_c_stdio() -> None:
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):  # no C library handle on this platform: nothing buffered to lose
+        pass
+
+
+@dataclass
+class _Raw:
+    """One HiGHS run as HiGHS reports it."""
+
+    status: str  # optimal | feasible | infeasible | timeout
+    chosen: set[int]
+    objective: float | None  # the objective value HiGHS reports
+    dual: float | None  # HiGHS's dual (lower) bound on that objective
 
 
 class Model:
@@ -133,7 +204,7 @@ class Model:
             rows.append((-_INF, max_hours, [col[a] for a in self.steps], [hours[a] for a in self.steps]))
 
         self.ncols = len(lower)
-        self.h = highspy.Highs()
+        self.h = new_highs()
         h = self.h
         h.setOptionValue("output_flag", False)
         h.setOptionValue("mip_rel_gap", 0.0)
@@ -163,6 +234,7 @@ class Model:
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                            for i in integer]
         h.passModel(lp)
+        self._objective()
 
     def _components(self, acts: set[int], facts: set[int]) -> dict[tuple[str, int], int]:
         """Strongly connected components of the fact/action graph (iterative Tarjan)."""
@@ -178,76 +250,152 @@ class Model:
                     succ[("a", a)].append(("f", f))
         return _tarjan(nodes, succ)
 
+    def _objective(self) -> None:
+        """Choose how the lexicographic objective is solved: one weighted solve when
+        it is exact in doubles, else the primary first and the tie-break second."""
+        first = np.array([self.primary[a] for a in self.acts], dtype=np.float64)
+        # Tie-break of a route: steps * m2 + the sum of its steps' id ranks (1-based,
+        # over the whole catalog, so the choice does not depend on pruning); m2
+        # exceeds any route's rank sum, so fewer steps always win.
+        ranks = {a: float(self.cp.actions[a].rank + 1) for a in self.steps}
+        m2 = sum(ranks.values()) + 1
+        n = len(self.steps)
+        self.first = first
+        self.tie = np.array([m2 + ranks[a] if a in ranks else 0.0 for a in self.acts])
+        self.scale = _integral_scale(first)
+        whole = float(np.rint(first * self.scale).sum()) + 1 if self.scale is not None else math.inf
+        self.weighted: np.ndarray | None = None
+        self.weight = 1.0
+        if self.scale is not None and whole * (n + 1) * m2 < _EXACT:
+            # One solve, exact in doubles: scaled primary, then steps, then id ranks.
+            self.weight = (n + 1) * m2
+            self.weighted = np.rint(first * self.scale) * self.weight + self.tie
+        elif self.scale is not None and whole * (n + 1) < _EXACT:
+            # One solve: scaled primary, then steps. Equal-step ties go the solver's
+            # (deterministic) way rather than by id: a second solve would triple the time.
+            self.weight = float(n + 1)
+            self.weighted = np.rint(first * self.scale) * self.weight + np.array(
+                [1.0 if a in ranks else 0.0 for a in self.acts])
+
     def exclude(self, steps: set[int]) -> None:
         """Forbid every route that contains all of ``steps`` (for alternatives)."""
         cols = [self.col[a] for a in sorted(steps)]
         self.h.addRow(-_INF, len(cols) - 1.0, len(cols), np.array(cols, dtype=np.int32), np.ones(len(cols)))
 
-    def solve(self, start: set[int] | None = None) -> Solution:
-        """Solve; ``start`` is a known route (its actions) to begin from."""
+    def value_of(self, chosen: set[int]) -> float:
+        """A route's own primary cost."""
+        return float(sum(self.primary[a] for a in chosen))
+
+    def solve(self, start: set[int] | None = None, accept: Accept | None = None) -> Solution:
+        """Solve and certify; ``start`` is a known route (its actions) to begin from,
+        ``accept`` the caller's own check of a route (problems found, or none).
+
+        An answer is ``optimal`` only when it passes every check; otherwise the
+        model is re-solved cold, then cold without presolve, and failing all,
+        the best valid route found is returned as ``feasible``.
+        """
         if not self.acts:
             return Solution("optimal", set(), 0.0, 0.0)
-        h = self.h
         deadline = time.perf_counter() + self.time_limit
+        tries: list[tuple[str, set[int] | None, bool]] = [("warm start", start, True)] if start else []
+        tries += [("cold", None, True), ("cold, presolve off", None, False)]
+        notes: list[str] = []
+        found: list[Solution] = []  # valid routes from runs that were not certified
+        bounds: list[float] = []
+        for label, begin, presolve in tries:
+            sol = self._attempt(begin, presolve, deadline)
+            if sol.bound is not None:
+                bounds.append(sol.bound)
+            if sol.status == "timeout":
+                break
+            problems = list(sol.notes)
+            if sol.status == "infeasible":
+                if not start:
+                    return sol
+                problems.append("reported infeasible, yet the start route meets every constraint")
+            else:
+                wrong = accept(sol.chosen) if accept is not None else []
+                if sol.status == "optimal" and not problems and not wrong:
+                    sol.notes = notes
+                    return sol
+                problems += wrong
+                if not wrong:
+                    found.append(sol)
+            notes.append(f"{label}: " + "; ".join(problems or ["optimality not proven in time"]))
+            if time.perf_counter() >= deadline:
+                break
+        if start and (accept is None or not accept(start)):
+            found.append(Solution("feasible", set(start), self.value_of(start)))
+        if not found:
+            return Solution("timeout", bound=max(bounds, default=None), notes=notes)
+        best = min(found, key=lambda s: (s.value if s.value is not None else math.inf, len(s.chosen)))
+        value = self.value_of(best.chosen)
+        # A "lower bound" above a route in hand is itself wrong: keep only those that hold.
+        proven = [b for b in bounds if b <= value + _tol(value)]
+        return Solution("feasible", best.chosen, value, max(proven, default=None), notes)
+
+    def _attempt(self, start: set[int] | None, presolve: bool, deadline: float) -> Solution:
+        """One solve of the lexicographic objective, checked against what HiGHS reports."""
+        h = self.h
+        h.clearSolver()
+        h.setOptionValue("presolve", "choose" if presolve else "off")
         cols = np.arange(len(self.acts), dtype=np.int32)
-        first = np.array([self.primary[a] for a in self.acts], dtype=np.float64)
-        is_step = np.array([1.0 if self.cp.actions[a].is_step else 0.0 for a in self.acts])
-        # Tie-break value of a route: steps * m2 + the sum of its steps' local id
-        # ranks (1..n); m2 exceeds any rank sum, so fewer steps always win.
-        by_rank = sorted(self.steps, key=lambda a: self.cp.actions[a].rank)
-        local = {a: i + 1 for i, a in enumerate(by_rank)}
-        n = len(by_rank)
-        m2 = n * (n + 1) // 2 + 1
-        tie = np.array([float(m2 + local[a]) if a in local else 0.0 for a in self.acts])
-        scale = _integral_scale(first)
-        whole = float(np.rint(first * scale).sum()) + 1 if scale is not None else math.inf
-        if scale is not None and whole * (n + 1) * m2 < _EXACT:
-            # One solve, exact in doubles: scaled primary, then steps, then id ranks.
-            return self._single(np.rint(first * scale) * ((n + 1) * m2) + tie, (n + 1) * m2, scale, start,
-                                deadline)
-        if scale is not None and whole * (n + 1) < _EXACT:
-            # One solve: scaled primary, then steps. Equal-step ties go the solver's
-            # (deterministic) way rather than by id: a second solve would triple the time.
-            return self._single(np.rint(first * scale) * (n + 1) + is_step, n + 1, scale, start, deadline)
+        if self.weighted is not None:
+            h.changeColsCost(len(cols), cols, self.weighted)
+            self._start(start)
+            raw = self._run(deadline)
+            return self._certify(raw, self.weighted, self.weight, self.scale or 1, exact=True)
+        h.changeColsCost(len(cols), cols, self.first)
         self._start(start)
-        h.changeColsCost(len(cols), cols, first)
-        sol = self._run(deadline)
-        if sol.status != "optimal":
-            return self._or_start(sol, start)
+        sol = self._certify(self._run(deadline), self.first, 1.0, 1, exact=False)
+        if sol.status != "optimal" or sol.notes:
+            return sol
         value = sol.value or 0.0
         fix_row = h.getNumRow()
-        h.addRow(-_INF, value + 1e-7 * max(1.0, abs(value)), len(cols), cols, first)
-        h.changeColsCost(len(cols), cols, tie)
+        h.addRow(-_INF, value + 1e-7 * max(1.0, abs(value)), len(cols), cols, self.first)
+        h.changeColsCost(len(cols), cols, self.tie)
+        h.clearSolver()
         self._start(sol.chosen)
-        second = self._run(deadline)
+        raw = self._run(deadline)
         h.deleteRows(1, np.array([fix_row], dtype=np.int32))
-        if second.status == "optimal":
-            second.value = second.bound = sum(self.primary[a] for a in second.chosen)
-            return second
-        return sol
-
-    def _single(self, cost: np.ndarray, weight: float, scale: int, start: set[int] | None,
-                deadline: float) -> Solution:
-        h = self.h
-        h.changeColsCost(len(self.acts), np.arange(len(self.acts), dtype=np.int32), cost)
-        self._start(start)
-        sol = self._run(deadline)
-        if sol.status in ("optimal", "feasible"):
-            sol.value = sum(self.primary[a] for a in sol.chosen)
-            sol.bound = sol.value if sol.status == "optimal" else _unscale(sol.bound, weight, scale)
-            if sol.bound is not None and sol.bound >= sol.value - 1e-9:
-                sol.status = "optimal"  # the primary is proven; only the tie-break was cut short
-        else:
-            sol.bound = _unscale(sol.bound, weight, scale)
-        return self._or_start(sol, start)
-
-    def _or_start(self, sol: Solution, start: set[int] | None) -> Solution:
-        """Out of time with nothing found: the start route is still a route."""
-        if sol.status != "timeout" or not start:
+        if raw.status != "optimal":
             return sol
-        value = sum(self.primary[a] for a in start)
-        bound = sol.bound if sol.bound is not None and sol.bound <= value else None
-        return Solution("feasible", set(start), value, bound)
+        own = self.value_of(raw.chosen)
+        tie = float(sum(self.tie[self.col[a]] for a in raw.chosen))
+        if abs(own - value) > _tol(value) or raw.objective is None or abs(tie - raw.objective) > 0.5:
+            return sol  # the tie-break answer does not hold up; the primary answer does
+        return Solution("optimal", raw.chosen, own, sol.bound)
+
+    def _certify(self, raw: _Raw, weights: np.ndarray, weight: float, scale: int, *, exact: bool) -> Solution:
+        """Compare a run's route with the objective and bound HiGHS reports for it.
+
+        ``weights`` are the column costs of the run; the primary is
+        ``floor(objective / weight) / scale``. With ``exact`` the objective is
+        integral, so any difference of 0.5 or more is a real one.
+        """
+        bound = _unscale(raw.dual, weight, scale) if exact else raw.dual
+        if raw.status in ("infeasible", "timeout"):
+            return Solution(raw.status, bound=bound)
+        own = float(sum(weights[self.col[a]] for a in raw.chosen))
+        value = self.value_of(raw.chosen)
+        notes = []
+        reported = raw.objective if raw.objective is not None else math.nan
+        if not abs(own - reported) <= (0.5 if exact else _tol(reported)):
+            notes.append(f"the solver reported objective {_show(reported, weight, scale)} but returned a route "
+                         f"costing {value:g}")
+        if raw.dual is not None and raw.dual > own + (0.5 if exact else _tol(own)):
+            notes.append(f"the solver's lower bound {bound} exceeds its own route's cost {value:g}")
+            bound = None
+        status = raw.status
+        if status == "optimal":
+            lexicographic = raw.dual is not None and raw.dual >= own - (0.5 if exact else _tol(own))
+            primary = bound is not None and bound >= value - _tol(value)
+            if not (lexicographic or primary):
+                status = "feasible"
+                notes.append(f"status optimal, but the dual bound {bound} does not cover the route's cost {value:g}")
+        elif bound is not None and bound >= value - _tol(value) and not notes:
+            status = "optimal"  # out of time on the tie-break only: the primary is proven
+        return Solution(status, raw.chosen, value, bound, notes)
 
     def _start(self, start: set[int] | None) -> None:
         if start is None:
@@ -256,26 +404,36 @@ class Model:
         vals = np.array([1.0 if a in start else 0.0 for a in self.acts])
         self.h.setSolution(len(idx), idx, vals)
 
-    def _run(self, deadline: float) -> Solution:
+    def _run(self, deadline: float) -> _Raw:
         h = self.h
         h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
         h.run()
         status = h.getModelStatus()
         info = h.getInfo()
+        dual = float(info.mip_dual_bound)
+        dual_or_none = dual if math.isfinite(dual) else None
         has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
         if status == highspy.HighsModelStatus.kOptimal:
             kind = "optimal"
         elif status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-            return Solution("infeasible")
+            return _Raw("infeasible", set(), None, None)
         elif has_sol:
             kind = "feasible"
         else:
-            dual = float(info.mip_dual_bound)
-            return Solution("timeout", bound=dual if math.isfinite(dual) else None)
+            return _Raw("timeout", set(), None, dual_or_none)
         values = h.getSolution().col_value
         chosen = {a for a, v in zip(self.acts, values[: len(self.acts)], strict=False) if v > 0.5}
-        dual = float(info.mip_dual_bound)
-        return Solution(kind, chosen, float(info.objective_function_value), dual if math.isfinite(dual) else None)
+        return _Raw(kind, chosen, float(info.objective_function_value), dual_or_none)
+
+
+def _tol(value: float) -> float:
+    return 1e-6 * max(1.0, abs(value)) if math.isfinite(value) else 0.0
+
+
+def _show(objective: float, weight: float, scale: int) -> str:
+    if not math.isfinite(objective):
+        return "none"
+    return f"{math.floor(objective / weight + 1e-9) / scale:g}"
 
 
 def _tarjan(nodes: list[Any], succ: dict[Any, list[Any]]) -> dict[Any, int]:

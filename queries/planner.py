@@ -41,6 +41,7 @@ from queries._problem import (
     compiled,
     derive,
     dominated,
+    executable,
     fact_label,
     forward,
     greedy_route,
@@ -418,7 +419,11 @@ class _Request:
             facts, acts = relevant(cp, goals, initial, [i in acts for i in range(len(cp.actions))], must)
         model = Model(cp, acts, facts, goals, must, primary, hours, cost, budget=self.budget,
                       max_hours=self.max_hours, time_limit=self.time_limit)
-        sol = model.solve(start[0] if start is not None else None)
+
+        def accept(chosen: set[int]) -> list[str]:
+            return self._route_problems(chosen, initial, goals, must, primary)
+
+        sol = model.solve(start[0] if start is not None else None, accept)
         if sol.status in ("infeasible", "timeout"):
             return self._no_route(sol, acts, facts, goals, must, primary, initial)
         best = self._route(sol, initial)
@@ -427,11 +432,39 @@ class _Request:
             if not steps:
                 break
             model.exclude(steps)
-            sol = model.solve()
+            sol = model.solve(None, accept)
             if sol.status not in ("optimal", "feasible"):
                 break
-            best.alternatives.append(self._route(sol, initial))
+            alternative = self._route(sol, initial)
+            if _value(alternative) < _value(best) - 1e-6 * max(1.0, _value(best)):
+                # A next-best route cheaper than the best disproves the best's certificate.
+                best.optimal = False
+                best.warnings.append(f"not proven optimal: an alternative route costs {_value(alternative):g}, "
+                                     f"less than this one ({_value(best):g})")
+            best.alternatives.append(alternative)
         return best
+
+    def _route_problems(self, chosen: set[int], initial: set[int], goals: set[int], must: set[int],
+                        primary: list[float]) -> list[str]:
+        """What is wrong with a solver's route, checked without the solver: it must
+        replay in order under the catalog's own rules (``simulate``), reach every
+        goal, and have no step that could be dropped with the goals still met
+        (a cheaper route, or one with fewer steps, would then exist)."""
+        cp = self.cp
+        steps = {a for a in chosen if cp.actions[a].is_step}
+        try:
+            order, _ = self._order(list(steps), initial)
+        except PlanningError as err:
+            return [str(err)]
+        check = simulate(self.catalog, self.state, [cp.actions[a].ref for a in order], paid=not self.free_only)
+        if not check.ok:
+            return ["the route does not replay: " + "; ".join(check.problems)]
+        derived = {i for i in cp.derived if i not in self.blocked}
+        if not executable(cp, initial, steps, goals, derived):
+            return ["the route does not reach every goal"]
+        spare = [cp.actions[a].ref for a in sorted(steps - must, key=lambda a: cp.actions[a].rank)
+                 if executable(cp, initial, steps - {a}, goals, derived)]
+        return [f"step {ref} can be dropped with every goal still met" for ref in spare]
 
     def _bound_prune(self, acts: set[int], facts: set[int], goals: set[int], must: set[int], initial: set[int],
                      primary: list[float]) -> tuple[set[int], set[int]] | None:
@@ -719,6 +752,9 @@ class _Request:
                   and not self.catalog.skill(it.id).teachable]
         not_planned = [it.id for it, _ in self.goal_items if it.status == "not-planned" and it.id not in on_job]
         warnings = list(self.warnings)
+        if sol.status == "feasible" and sol.notes:
+            warnings.append("not proven optimal: the solver's answers did not pass certification ("
+                            + "; ".join(sol.notes) + "); the route is valid and checked step by step")
         if on_job:
             warnings.append(f"learnt on the job, no course teaches it (optional for this role): {', '.join(on_job)}")
         if not_planned:
@@ -730,8 +766,7 @@ class _Request:
             total_hours=total_hours,
             total_cost_usd=total_cost,
             total_steps=len(steps),
-            bound=sol.value if sol.status == "optimal" else max(
-                (b for b in (sol.bound, self.floor) if b is not None), default=None),
+            bound=max((b for b in (sol.bound, self.floor) if b is not None), default=None),
             hours_per_week=self.hours_per_week,
             target={"role": self.role, "cert": self.cert, "skills": self.skills},
             have=self.have,
@@ -754,6 +789,11 @@ class _Request:
         if self.providers is not None:
             out["providers"] = sorted(self.providers)
         return out
+
+
+def _value(p: Plan) -> float:
+    """A plan's total in its own objective."""
+    return p.total_hours if p.objective == "hours" else p.total_cost_usd if p.objective == "cost" else p.total_steps
 
 
 def _gives(facts: Sequence[tuple[Any, ...]]) -> list[str]:
