@@ -64,6 +64,11 @@ def _describe(cat: Catalog, kw: dict[str, Any]) -> str:
     return f"plan(random_catalog(...), **{kw!r})\ncatalog: {cat.to_dict()!r}"
 
 
+def _id_ranks(cat: Catalog) -> dict[str, int]:
+    steps = sorted([c.id for c in cat.courses] + [x.id for x in cat.certs if x.kind == "vendor-exam"])
+    return {sid: i + 1 for i, sid in enumerate(steps)}
+
+
 def _route_ids(p: Plan) -> list[str]:
     return [s.id for s in p.steps]
 
@@ -122,6 +127,16 @@ def test_route_is_valid_and_optimal_for_the_reachable_goals(seed: int) -> None:
         fewest = min(len(r.steps) for r in o.routes if close(r.value(objective), want))
         assert len(p.steps) == fewest, (f"{where}: {len(p.steps)} steps {_route_ids(p)}, but a cost-optimal "
                                         f"route has {fewest} steps ({sorted(best.steps)})")
+        # Then by id: the smallest sum of id ranks (1-based, in the catalog's sorted step ids).
+        rank = _id_ranks(cat)
+        ties = [r for r in o.routes if close(r.value(objective), want) and len(r.steps) == fewest]
+        least = min(sum(rank[s] for s in r.steps) for r in ties)
+        got_rank = sum(rank[s] for s in _route_ids(p))
+        assert got_rank == least, (f"{where}: {_route_ids(p)} has id-rank sum {got_rank}; "
+                                   f"{sorted(min(ties, key=lambda r: sum(rank[s] for s in r.steps)).steps)} has {least}")
+        # The bound is a proven lower bound that proves the route optimal: bound <= value, and equal.
+        assert p.bound is not None and p.bound <= got + 1e-6, f"{where}: bound {p.bound} above the value {got}"
+        assert close(p.bound, got), f"{where}: optimal, yet the bound {p.bound} does not prove {got}"
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -1,0 +1,114 @@
+"""Known optima on the shipped seed catalog, and a property every optimum has.
+
+The pinned figures were produced by the certified planner and agree across
+HiGHS 1.11.0, 1.15.1 and 1.16.0 (where 1.16.0's wrong MIP-start answers are
+caught and re-solved); the property below needs no pinned figure at all:
+excluding one step of an optimal route can never make the route cheaper.
+When the seed catalog changes, re-derive the pins and say why they moved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graph.catalog import Catalog
+from loaders import load_catalog
+from queries.planner import Plan, plan
+from queries.routes import parse_have, simulate
+
+# situation -> objective -> (optimal value, steps of the returned route)
+SITUATION_OPTIMA: dict[str, dict[str, tuple[float, int]]] = {
+    "swe-no-ml": {"hours": (124.0, 8), "cost": (196.0, 8), "steps": (7, 7)},
+    "data-scientist-to-engineering": {"hours": (91.0, 5), "cost": (98.0, 5), "steps": (5, 5)},
+    "analyst-to-ml": {"hours": (167.0, 6), "cost": (98.0, 7), "steps": (5, 5)},
+    "career-changer-from-zero": {"hours": (275.0, 11), "cost": (285.99, 9), "steps": (9, 9)},
+    "gcp-shop-engineer": {"hours": (81.0, 6), "cost": (147.0, 6), "steps": (6, 6)},
+    "aws-shop-engineer": {"hours": (95.0, 5), "cost": (49.0, 5), "steps": (4, 4)},
+    "azure-shop-engineer": {"hours": (129.0, 5), "cost": (0.0, 5), "steps": (4, 4)},
+    "ml-practitioner-wants-credential": {"hours": (80.0, 1), "cost": (200.0, 1), "steps": (1, 1)},
+    "data-engineer-to-ml-infra": {"hours": (63.0, 3), "cost": (98.0, 3), "steps": (3, 3)},
+    "swe-to-gcp-data-engineering": {"hours": (46.0, 4), "cost": (49.0, 2), "steps": (2, 2)},
+    "ml-spec-graduate-to-deep-learning": {"hours": (173.0, 7), "cost": (245.0, 7), "steps": (7, 7)},
+    "data-scientist-to-recommender": {"hours": (54.0, 3), "cost": (98.0, 3), "steps": (3, 3)},
+    "ml-engineer-to-research": {"hours": (140.0, 3), "cost": (0.0, 3), "steps": (3, 3)},
+    "pm-working-with-ml": {"hours": (6.0, 1), "cost": (49.0, 1), "steps": (1, 1)},
+}
+
+OBJECTIVES = ("hours", "cost", "steps")
+
+
+@pytest.fixture(scope="module")
+def seed() -> Catalog:
+    return load_catalog()
+
+
+def value(p: Plan) -> float:
+    return {"hours": p.total_hours, "cost": p.total_cost_usd, "steps": float(p.total_steps)}[p.objective]
+
+
+def test_the_readme_main_route_is_the_186_hour_optimum(seed: Catalog) -> None:
+    p = plan(seed, have=["python", "sql"], role="ml-engineer-gcp")
+    assert p.feasible and p.optimal
+    assert (p.total_hours, p.total_steps, p.total_cost_usd) == (186.0, 10, 294.0)
+    assert p.bound == 186.0
+    assert "aws-cloud-practitioner-essentials" not in [s.id for s in p.steps]
+
+
+def test_every_situation_gets_its_known_optimum(seed: Catalog) -> None:
+    assert {s.id for s in seed.situations} == set(SITUATION_OPTIMA)
+    for s in seed.situations:
+        for objective in OBJECTIVES:
+            p = plan(seed, have=s.have, role=s.role, cert=s.cert, objective=objective)
+            want, steps = SITUATION_OPTIMA[s.id][objective]
+            assert p.feasible and p.optimal, (s.id, objective)
+            assert value(p) == pytest.approx(want), (s.id, objective, [x.id for x in p.steps])
+            assert p.total_steps == steps, (s.id, objective, [x.id for x in p.steps])
+            assert p.bound is not None and p.bound == pytest.approx(want), (s.id, objective, p.bound)
+
+
+def _starting_points(seed: Catalog, role: str) -> list[list[str]]:
+    points = [[], ["python", "sql"], ["python:2", "sql", "algebra:2", "statistics-basics"],
+              ["python", "ml-fundamentals:2", "scikit-learn", "git"]]
+    points += [s.have for s in seed.situations if s.role == role][:1] or [["sql:2", "spreadsheets"]]
+    return points
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_excluding_a_step_of_an_optimal_route_never_makes_it_cheaper(seed: Catalog, objective: str) -> None:
+    """For every role, several starting points: re-plan without each step in turn."""
+    failures: list[str] = []
+    plans = 0
+    for role in (r.id for r in seed.roles):
+        for have in _starting_points(seed, role):
+            best = plan(seed, have=have, role=role, objective=objective)
+            if not best.steps:
+                continue
+            assert best.optimal, (role, have, objective)
+            assert best.bound is not None and best.bound == pytest.approx(value(best))
+            goals_missing = {u.id for u in best.unreachable}
+            for step in best.steps:
+                other = plan(seed, have=have, role=role, objective=objective, exclude=[step.id])
+                plans += 1
+                if {u.id for u in other.unreachable} - {"exclude"} != goals_missing or not other.steps:
+                    continue  # excluding it loses a goal: not comparable
+                check = simulate(seed, parse_have(seed, have), [x.id for x in other.steps])
+                assert check.ok, check.problems
+                if value(other) < value(best) - 1e-6:
+                    failures.append(f"{role} from {have}: without {step.id} the route costs {value(other):g}, "
+                                    f"less than the 'optimal' {value(best):g}")
+    assert plans > 100
+    assert not failures, "\n".join(failures)
+
+
+def test_excluding_is_compared_on_the_same_goals(seed: Catalog) -> None:
+    """Guard for the property test: most exclusions leave the goals reachable, so it compares routes."""
+    p = plan(seed, have=["python", "sql"], role="ml-engineer-gcp")
+    comparable = 0
+    for step in p.steps:
+        other = plan(seed, have=["python", "sql"], role="ml-engineer-gcp", exclude=[step.id])
+        comparable += other.feasible and value(other) > value(p)
+    assert comparable >= len(p.steps) // 2
+
+
