@@ -132,8 +132,9 @@ def test_route_is_valid_and_optimal_for_the_reachable_goals(seed: int) -> None:
         ties = [r for r in o.routes if close(r.value(objective), want) and len(r.steps) == fewest]
         least = min(sum(rank[s] for s in r.steps) for r in ties)
         got_rank = sum(rank[s] for s in _route_ids(p))
+        lowest = min(ties, key=lambda r: sum(rank[s] for s in r.steps))
         assert got_rank == least, (f"{where}: {_route_ids(p)} has id-rank sum {got_rank}; "
-                                   f"{sorted(min(ties, key=lambda r: sum(rank[s] for s in r.steps)).steps)} has {least}")
+                                   f"{sorted(lowest.steps)} has {least}")
         # The bound is a proven lower bound that proves the route optimal: bound <= value, and equal.
         assert p.bound is not None and p.bound <= got + 1e-6, f"{where}: bound {p.bound} above the value {got}"
         assert close(p.bound, got), f"{where}: optimal, yet the bound {p.bound} does not prove {got}"

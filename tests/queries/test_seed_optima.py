@@ -9,8 +9,6 @@ When the seed catalog changes, re-derive the pins and say why they moved.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from graph.catalog import Catalog
