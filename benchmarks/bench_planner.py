@@ -23,7 +23,7 @@ situations, then :func:`loaders.synthetic.learners`), objective ``hours``:
   (mean and max % excess in hours), and how often it finds no route.
 
 Every route (planner's and greedy's) is re-checked by forward simulation
-(:func:`queries.routes.simulate`); exceptions, failed checks, non-optimal
+(:func:`queries.simulate.simulate`); exceptions, failed checks, non-optimal
 answers and greedy routes cheaper than a "proven optimal" one are listed
 after the table with a reproducer. Each catalog has a wall-time budget so
 the whole run stays within about three minutes on two cores; when the
@@ -53,7 +53,7 @@ from graph.catalog import Catalog  # noqa: E402
 from graph.models import AnyOf, CertRef, SkillLevel  # noqa: E402
 from loaders.synthetic import learners, synthetic_catalog  # noqa: E402
 from queries.planner import plan  # noqa: E402
-from queries.routes import goal_holds, parse_have, simulate  # noqa: E402
+from queries.simulate import parse_have, simulate, unmet_goals  # noqa: E402
 
 TARGET_MS = {"seed": 5.0, "1,000": 50.0, "10,000": 500.0}
 Request = tuple[list[str], str | None, str | None]  # have, role, cert
@@ -265,7 +265,7 @@ def bench(name: str, build: Callable[[], Catalog], n_calls: int, budget_s: float
         row.note = "no roles or situations to plan for"
         return row
     try:
-        from queries._problem import compiled  # the planner's cached compiled form (internal)
+        from queries._compile import compiled  # the planner's cached compiled form (internal)
 
         t = time.perf_counter()
         compiled(catalog)
@@ -318,7 +318,7 @@ def bench(name: str, build: Callable[[], Catalog], n_calls: int, budget_s: float
             continue
         state = parse_have(catalog, have)
         check = simulate(catalog, state, route)
-        missing = goal_holds(check.state, skills, certs)
+        missing = unmet_goals(check.state, skills, certs)
         if not check.ok or missing:
             problems.append(Problem(name, req, f"greedy route invalid (baseline bug): {check.problems + missing}"))
             row.g_fail += 1
@@ -341,7 +341,7 @@ def _check_plan(catalog: Catalog, name: str, req: Request, p: Any, skills: list[
                                            f"bound={p.bound}, unreachable={[u.id for u in p.unreachable]})"))
     if p.feasible and not p.unreachable:
         check = simulate(catalog, parse_have(catalog, have), [s.id for s in p.steps])
-        missing = goal_holds(check.state, skills, certs)
+        missing = unmet_goals(check.state, skills, certs)
         if not check.ok or missing:
             problems.append(Problem(name, req, f"planner route fails the re-check: {check.problems + missing}"))
     elif p.unreachable and name != "seed":

@@ -45,7 +45,7 @@ from typing import Any
 import highspy
 import numpy as np
 
-from queries._problem import Compiled
+from queries._compile import Compiled
 
 __all__ = ["Model", "Solution"]
 
@@ -82,6 +82,7 @@ class Solution:
     value: float | None = None
     bound: float | None = None
     notes: list[str] = field(default_factory=list)  # why an answer was not accepted as it came
+    timed_out: bool = False  # a run stopped at the time limit
 
 
 Accept = Callable[[set[int]], list[str]]  # a route's actions -> what is wrong with it (empty: nothing)
@@ -302,8 +303,11 @@ class Model:
         notes: list[str] = []
         found: list[Solution] = []  # valid routes from runs that were not certified
         bounds: list[float] = []
+        timed_out = False
         for label, begin, presolve in tries:
             sol = self._attempt(begin, presolve, deadline)
+            timed_out = timed_out or sol.timed_out
+            sol.timed_out = timed_out
             if sol.bound is not None:
                 bounds.append(sol.bound)
             if sol.status == "timeout":
@@ -327,12 +331,12 @@ class Model:
         if start and (accept is None or not accept(start)):
             found.append(Solution("feasible", set(start), self.value_of(start)))
         if not found:
-            return Solution("timeout", bound=max(bounds, default=None), notes=notes)
+            return Solution("timeout", bound=max(bounds, default=None), notes=notes, timed_out=timed_out)
         best = min(found, key=lambda s: (s.value if s.value is not None else math.inf, len(s.chosen)))
         value = self.value_of(best.chosen)
         # A "lower bound" above a route in hand is itself wrong: keep only those that hold.
         proven = [b for b in bounds if b <= value + _tol(value)]
-        return Solution("feasible", best.chosen, value, max(proven, default=None), notes)
+        return Solution("feasible", best.chosen, value, max(proven, default=None), notes, timed_out)
 
     def _attempt(self, start: set[int] | None, presolve: bool, deadline: float) -> Solution:
         """One solve of the lexicographic objective, checked against what HiGHS reports."""
@@ -359,6 +363,7 @@ class Model:
         raw = self._run(deadline)
         h.deleteRows(1, np.array([fix_row], dtype=np.int32))
         if raw.status != "optimal":
+            sol.timed_out = raw.status in ("feasible", "timeout")
             return sol
         own = self.value_of(raw.chosen)
         tie = float(sum(self.tie[self.col[a]] for a in raw.chosen))
@@ -375,7 +380,7 @@ class Model:
         """
         bound = _unscale(raw.dual, weight, scale) if exact else raw.dual
         if raw.status in ("infeasible", "timeout"):
-            return Solution(raw.status, bound=bound)
+            return Solution(raw.status, bound=bound, timed_out=raw.status == "timeout")
         own = float(sum(weights[self.col[a]] for a in raw.chosen))
         value = self.value_of(raw.chosen)
         notes = []
@@ -395,7 +400,7 @@ class Model:
                 notes.append(f"status optimal, but the dual bound {bound} does not cover the route's cost {value:g}")
         elif bound is not None and bound >= value - _tol(value) and not notes:
             status = "optimal"  # out of time on the tie-break only: the primary is proven
-        return Solution(status, raw.chosen, value, bound, notes)
+        return Solution(status, raw.chosen, value, bound, notes, timed_out=raw.status == "feasible")
 
     def _start(self, start: set[int] | None) -> None:
         if start is None:

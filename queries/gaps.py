@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from graph.catalog import Catalog
 from queries.planner import Plan, plan
-from queries.routes import parse_have
+from queries.simulate import parse_have
 
 __all__ = ["Gap", "GapItem", "RoleDistance", "closest_roles", "gap"]
 

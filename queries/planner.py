@@ -7,14 +7,17 @@ hold or are taught by the same course. Teaching level k gives levels 1..k.
 The goal of a role is its essential needs at their levels and its essential
 valued certs (optional ones too with ``include_optional=True``).
 
-How: the catalog is compiled once into facts and actions, each request is
-pruned (constraints, forward reachability, backward relevance, dominated
-steps), and the rest is solved exactly as an integer program on HiGHS with
-a relative gap of 0 (see :mod:`queries._solver`). The route is then ordered,
-re-checked by plain forward simulation (:func:`queries.routes.simulate`) and
-explained: every step says what it gives and which goal or later step needs
-it. Goal items no route can reach are reported with their cause, and the
-route covers the rest.
+How: the catalog is compiled once into facts and actions
+(:mod:`queries._compile`), each request is pruned (constraints, forward
+reachability, backward relevance, dominated steps, a bound from a greedy
+route: :mod:`queries._prune`), and the rest is solved exactly as an integer
+program on HiGHS with a relative gap of 0 (:mod:`queries._solver`). Every
+answer is certified before it is used: replayed by plain forward simulation
+(:func:`queries.simulate.simulate`), checked for steps it could do without,
+and compared with the objective and bound the solver reports. The route is
+then explained (:mod:`queries._explain`): every step says what it gives and
+which goal or later step needs it. Goal items no route can reach are
+reported with their cause, and the route covers the rest.
 
 Examples
 --------
@@ -28,101 +31,102 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal
-
-from pydantic import BaseModel, Field
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from graph.catalog import Catalog
 from graph.errors import PlanningError, UnknownId, suggest
 from graph.models import parse_level
-from queries._problem import (
-    Compiled,
-    compiled,
-    derive,
+from queries._compile import Action, Compiled, Fact, compiled, derive, fact_label
+from queries._explain import Explainer, ordered
+from queries._prune import (
     dominated,
     executable,
-    fact_label,
     forward,
     greedy_route,
     relaxed_costs,
     relevant,
     without_redundant,
 )
+from queries._schedule import schedule
 from queries._solver import Model, Solution
-from queries.routes import State, parse_have, simulate
+from queries.plan_models import OBJECTIVES, GoalItem, Objective, Plan, Step, Unreachable, Week
+from queries.simulate import State, parse_have, simulate
 
-__all__ = ["OBJECTIVES", "GoalItem", "Plan", "Step", "Unreachable", "Week", "plan"]
-
-OBJECTIVES = ("hours", "cost", "steps")
-Objective = Literal["hours", "cost", "steps"]
+__all__ = ["OBJECTIVES", "GoalItem", "Plan", "PlanRequest", "Step", "Unreachable", "Week", "plan"]
 
 
-class Step(BaseModel):
-    """One course or exam of a route, with why it is there."""
-
-    order: int
-    id: str
-    kind: Literal["course", "exam"]
-    title: str
-    provider: str | None = None
-    format: str | None = None
-    hours: float
-    cost_usd: float | None = Field(description="USD counted for this step; null when the catalog does not know it")
-    free_audit: bool = False
-    gives: list[str] = Field(description="skills ('id' or 'id:level') and certs this step adds")
-    earns: list[str] = []
-    serves: list[str] = Field(description="goal items and later steps that need what it gives")
-    reason: str
-    url: str | None = None
-    week_start: int | None = None
-    week_end: int | None = None
+def _ids(values: Iterable[str] | str | None) -> tuple[str, ...]:
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = values.split(",")
+    return tuple(v.strip() for v in values if v and v.strip())
 
 
-class Unreachable(BaseModel):
-    id: str
-    kind: str = "skill"
-    importance: str = "essential"
-    reason: str
+@dataclass(frozen=True)
+class PlanRequest:
+    """One planning question, its arguments checked (see :func:`plan` for each).
 
+    Checks that need no catalog happen here; unknown ids are found when the
+    request meets its catalog.
+    """
 
-class GoalItem(BaseModel):
-    id: str
-    kind: Literal["skill", "cert"]
-    level: int | None = None
-    importance: Literal["essential", "optional"] = "essential"
-    status: Literal["held", "route", "unreachable", "not-planned"]
-    by: str | None = Field(default=None, description="the step that achieves it")
-
-
-class Week(BaseModel):
-    week: int
-    hours: float
-    steps: list[str]
-
-
-class Plan(BaseModel):
-    """A route and its explanation; ``model_dump()`` is the CLI's and API's JSON."""
-
-    feasible: bool
-    optimal: bool
-    objective: Objective
-    total_hours: float
-    total_cost_usd: float
-    total_steps: int
-    bound: float | None = Field(default=None, description="proven lower bound on the objective")
-    weeks: int | None = None
+    have: tuple[str, ...] = ()
+    role: str | None = None
+    cert: str | None = None
+    skills: tuple[str, ...] = ()
+    objective: Objective = "hours"
+    budget: float | None = None
+    max_hours: float | None = None
+    free_only: bool = False
+    exclude: tuple[str, ...] = ()
+    providers: tuple[str, ...] | None = None
+    must_include: tuple[str, ...] = ()
+    include_optional: bool = False
     hours_per_week: float | None = None
-    target: dict[str, Any] = {}
-    have: list[str] = []
-    constraints: dict[str, Any] = {}
-    steps: list[Step] = []
-    unreachable: list[Unreachable] = []
-    goals: list[GoalItem] = []
-    schedule: list[Week] = []
-    warnings: list[str] = []
-    alternatives: list[Plan] = []
-    solve_ms: float = 0.0
+    alternatives: int = 0
+    time_limit: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise PlanningError(f"objective {self.objective!r} is not one of {', '.join(OBJECTIVES)}")
+        if not (self.role or self.cert or self.skills):
+            raise PlanningError("no target: give a role, a cert or skills")
+        for name in ("budget", "max_hours"):
+            value = getattr(self, name)
+            if value is not None and not _number(value, 0.0, math.inf):
+                raise PlanningError(f"{name} must be a number >= 0, not {value!r}")
+        if self.hours_per_week is not None and not _number(self.hours_per_week, 0.5, 168.0):
+            raise PlanningError("hours_per_week must be a number from 0.5 to 168 (hours in a week), "
+                                f"not {self.hours_per_week!r}")
+        if isinstance(self.alternatives, bool) or not isinstance(self.alternatives, int) \
+                or not 0 <= self.alternatives <= 20:
+            raise PlanningError(f"alternatives must be a whole number from 0 to 20, not {self.alternatives!r}")
+        if not _number(self.time_limit, 0.0, math.inf) or self.time_limit == 0:
+            raise PlanningError(f"time_limit must be a number of seconds > 0, not {self.time_limit!r}")
+
+    def primary(self, a: Action, cost: float) -> float:
+        """A step's cost in this request's objective (0 for group and award actions)."""
+        if not a.is_step:
+            return 0.0
+        return a.hours if self.objective == "hours" else cost if self.objective == "cost" else 1.0
+
+    def constraints(self) -> dict[str, object]:
+        """The constraints that are set, as the plan reports them."""
+        out: dict[str, object] = {}
+        for name in ("budget", "max_hours", "free_only", "exclude", "must_include", "include_optional"):
+            value = getattr(self, name)
+            if value not in (None, False, ()):
+                out[name] = list(value) if isinstance(value, tuple) else value
+        if self.providers is not None:
+            out["providers"] = sorted({p.casefold() for p in self.providers})
+        return out
+
+
+def _number(value: object, low: float, high: float) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
+            and low <= value <= high)
 
 
 def plan(
@@ -157,8 +161,9 @@ def plan(
     skills : list of str, optional
         Target skills, ``"id"`` (level 1) or ``"id:level"``.
     objective : {"hours", "cost", "steps"}
-        What to minimise; ties go to fewer steps, then to lower ids (on large
-        problems equal-step ties are left to the deterministic solver).
+        What to minimise; ties go to fewer steps, then to the smallest sum of
+        id ranks (on large problems equal-step ties are left to the
+        deterministic solver).
     budget, max_hours : float, optional
         Caps on the route's total USD and hours.
     free_only : bool
@@ -174,7 +179,7 @@ def plan(
     include_optional : bool
         Also plan the role's optional needs and certs.
     hours_per_week : float, optional
-        Lay the route out week by week.
+        Lay the route out week by week (0.5 to 168).
     alternatives : int
         Also return up to this many next-best routes, each differing by at
         least one step and never a superset of an earlier one.
@@ -185,6 +190,8 @@ def plan(
     Returns
     -------
     Plan
+        ``optimal`` only when the answer passed certification; ``bound`` is
+        the solver's proven lower bound on the objective.
 
     Raises
     ------
@@ -195,239 +202,189 @@ def plan(
         Bad arguments (no target, unknown objective, level out of range...).
     """
     started = time.perf_counter()
-    request = _Request.build(
-        catalog, have=have, role=role, cert=cert, skills=skills, objective=objective, budget=budget,
-        max_hours=max_hours, free_only=free_only, exclude=exclude, providers=providers,
-        must_include=must_include, include_optional=include_optional, hours_per_week=hours_per_week,
-        alternatives=alternatives, time_limit=time_limit,
+    request = PlanRequest(
+        have=_ids(have), role=role, cert=cert, skills=_ids(skills), objective=objective,  # type: ignore[arg-type]
+        budget=budget, max_hours=max_hours, free_only=bool(free_only), exclude=_ids(exclude),
+        providers=_ids(providers) if providers is not None else None, must_include=_ids(must_include),
+        include_optional=bool(include_optional), hours_per_week=hours_per_week, alternatives=alternatives,
+        time_limit=time_limit,
     )
-    result = request.run()
+    result = _Planner(catalog, request).run()
     result.solve_ms = round((time.perf_counter() - started) * 1000, 3)
     return result
 
 
-def _ids(values: Iterable[str] | str | None) -> list[str]:
-    if values is None:
-        return []
-    if isinstance(values, str):
-        values = values.split(",")
-    return [v.strip() for v in values if v and v.strip()]
+@dataclass
+class _Pruned:
+    """The problem the solver sees: its facts, actions, goals and pinned steps."""
+
+    facts: set[int]
+    acts: set[int]
+    goals: set[int]
+    must: set[int]
+    start: set[int] | None = None  # a greedy route to start the solver from
+    floor: float | None = None  # h_max: a proven lower bound on the objective
 
 
-class _Request:
-    """One planning request: arguments checked, then pruned, solved and explained."""
+@dataclass
+class _Planner:
+    """One request against one catalog: everything that does not depend on the
+    solver is worked out on construction; :meth:`run` prunes, solves, certifies
+    and explains."""
 
     catalog: Catalog
-    cp: Compiled
-    state: State
-    objective: str
-    have: list[str]
-    role: str | None
-    cert: str | None
-    skills: list[str]
-    budget: float | None
-    max_hours: float | None
-    hours_per_week: float | None
-    free_only: bool
-    include_optional: bool
-    alternatives: int
-    time_limit: float
-    exclude: list[str]
-    must_include: list[str]
-    providers: set[str] | None
-    cost: list[float]
-    hours: list[float]
-    blocked: dict[int, str]
-    reached: set[int]
-    usable: list[bool]
+    request: PlanRequest
+    cp: Compiled = field(init=False)
+    state: State = field(init=False)
+    initial: set[int] = field(init=False)
+    cost: list[float] = field(init=False)
+    hours: list[float] = field(init=False)
+    primary: list[float] = field(init=False)
+    blocked: dict[int, str] = field(init=False)
+    reached: set[int] = field(init=False)
+    usable: list[bool] = field(init=False)
+    goal_items: list[tuple[GoalItem, int | None]] = field(init=False)
+    must_map: dict[str, str] = field(init=False)
+    unreachable: list[Unreachable] = field(init=False)
+    explain: Explainer = field(init=False)
 
-    def __init__(self) -> None:
-        self.floor: float | None = None
-        self.goal_items: list[tuple[GoalItem, int | None]] = []
-        self.unreachable: list[Unreachable] = []
-        self.warnings: list[str] = []
+    def __post_init__(self) -> None:
+        cat, req = self.catalog, self.request
+        self.state = parse_have(cat, req.have)
+        self._check_providers()
+        self.cp = cp = compiled(cat)
+        origins = self._goal_items()
+        exclude = self._step_ids(req.exclude, "exclude")
+        self.must_map = self._step_ids(req.must_include, "must_include")
+        self.initial = self._initial()
+        self.cost = [0.0 if req.free_only else a.cost for a in cp.actions]
+        self.hours = [a.hours for a in cp.actions]
+        self.primary = [req.primary(a, self.cost[a.idx]) for a in cp.actions]
+        self.blocked = {a.idx: why for a in cp.actions if (why := self._blocked(a, exclude))}
+        self.reached, self.usable = forward(cp, self.initial, [a.idx not in self.blocked for a in cp.actions])
+        self.unreachable = []
+        self.explain = Explainer(cat, cp, req, self.blocked, self.reached, origins)
 
-    # -- arguments -----------------------------------------------------------
-    @classmethod
-    def build(cls, catalog: Catalog, **kw: Any) -> _Request:
-        self = cls()
-        self.catalog = catalog
-        objective = kw["objective"]
-        if objective not in OBJECTIVES:
-            raise PlanningError(f"objective {objective!r} is not one of {', '.join(OBJECTIVES)}")
-        self.objective = objective
-        self.have = _ids(kw["have"])
-        self.state = parse_have(catalog, self.have)
-        self.role = kw["role"]
-        self.cert = kw["cert"]
-        self.skills = _ids(kw["skills"])
-        if not (self.role or self.cert or self.skills):
-            raise PlanningError("no target: give a role, a cert or skills")
-        for name in ("budget", "max_hours", "hours_per_week"):
-            value = kw[name]
-            if value is not None and (not isinstance(value, int | float) or math.isnan(value) or value < 0):
-                raise PlanningError(f"{name} must be a number >= 0, not {value!r}")
-        if kw["hours_per_week"] is not None and not 0.5 <= kw["hours_per_week"] <= 168:
-            raise PlanningError("hours_per_week must be from 0.5 to 168 (hours in a week), "
-                                f"not {kw['hours_per_week']!r}")
-        alternatives = kw["alternatives"]
-        if not isinstance(alternatives, int) or not 0 <= alternatives <= 20:
-            raise PlanningError(f"alternatives must be a whole number from 0 to 20, not {alternatives!r}")
-        self.budget, self.max_hours = kw["budget"], kw["max_hours"]
-        self.hours_per_week = kw["hours_per_week"]
-        self.free_only = bool(kw["free_only"])
-        self.include_optional = bool(kw["include_optional"])
-        self.alternatives = alternatives
-        self.time_limit = float(kw["time_limit"])
-        self.exclude = _ids(kw["exclude"])
-        self.must_include = _ids(kw["must_include"])
-        provs = _ids(kw["providers"]) if kw["providers"] is not None else None
-        self.providers = self._check_providers(provs)
-        self.cp = compiled(catalog)
-        self._goals()
-        return self
-
-    def _check_providers(self, provs: list[str] | None) -> set[str] | None:
-        if provs is None:
-            return None
+    # -- arguments against the catalog ------------------------------------------------
+    def _check_providers(self) -> None:
+        if self.request.providers is None:
+            return
         known = {c.provider.casefold(): c.provider for c in self.catalog.courses if c.provider}
-        for p in provs:
+        for p in self.request.providers:
             if p.casefold() not in known:
                 raise UnknownId(p, "provider", suggest(p, list(known.values())))
-        return {p.casefold() for p in provs}
 
-    def _step_ids(self, ids: list[str], what: str) -> dict[str, str]:
+    def _step_ids(self, ids: tuple[str, ...], what: str) -> dict[str, str]:
         """Map course/exam ids (programs expanded) to the id the user gave."""
+        cat = self.catalog
         out: dict[str, str] = {}
         for i in ids:
-            if i not in self.catalog:
-                raise UnknownId(i, f"{what} id", suggest(i, self.catalog.ids("course") + self.catalog.ids("program")
-                                                           + self.catalog.ids("cert")))
-            kind = self.catalog.kind_of(i)
+            if i not in cat:
+                raise UnknownId(i, f"{what} id", suggest(i, cat.ids("course") + cat.ids("program") + cat.ids("cert")))
+            kind = cat.kind_of(i)
             if kind == "course":
                 out[i] = i
             elif kind == "program":
-                out.update(dict.fromkeys(self.catalog.program(i).courses, i))
-            elif kind == "cert" and self.catalog.cert(i).kind == "vendor-exam":
-                out[i] = i
-            elif kind == "cert" and what == "exclude":
-                out[i] = i  # a completion certificate: excluded as an award
+                out.update(dict.fromkeys(cat.program(i).courses, i))
+            elif kind == "cert" and (cat.cert(i).kind == "vendor-exam" or what == "exclude"):
+                out[i] = i  # an exam; or, excluded, a completion certificate's award
             else:
                 raise PlanningError(f"{what} {i!r}: a {kind} is not a step; give course, program or exam ids")
         return out
 
-    def _goals(self) -> None:
-        cat = self.catalog
-        items: list[GoalItem] = []
-        if self.role:
-            role = cat.role(self.role)
-            for n in role.needs:
-                items.append(GoalItem(id=n.skill, kind="skill", level=n.level, importance=n.importance,
-                                      status="route"))
-            for v in role.values:
-                items.append(GoalItem(id=v.cert, kind="cert", importance=v.importance, status="route"))
-        if self.cert:
-            cat.cert(self.cert)
-            items.append(GoalItem(id=self.cert, kind="cert", status="route"))
-        for text in self.skills:
+    def _goal_items(self) -> dict[tuple[str, int | None], list[str]]:
+        """The goal items (held, to plan, or not planned) and which target asks for each."""
+        cat, req = self.catalog, self.request
+        items: list[tuple[GoalItem, str]] = []
+        if req.role:
+            role = cat.role(req.role)
+            target = f"role {role.id}"
+            items += [(GoalItem(id=n.skill, kind="skill", level=n.level, importance=n.importance, status="route"),
+                       target) for n in role.needs]
+            items += [(GoalItem(id=v.cert, kind="cert", importance=v.importance, status="route"), target)
+                      for v in role.values]
+        if req.cert:
+            cat.cert(req.cert)
+            items.append((GoalItem(id=req.cert, kind="cert", status="route"), f"cert {req.cert}"))
+        for text in req.skills:
             sid, _, lvl = text.partition(":")
             cat.skill(sid)
             try:
                 level = parse_level(lvl) if lvl else 1
             except ValueError as err:
                 raise PlanningError(f"skills {text!r}: {err}") from None
-            items.append(GoalItem(id=sid, kind="skill", level=level, status="route"))
+            items.append((GoalItem(id=sid, kind="skill", level=level, status="route"), "your target"))
         merged: dict[tuple[str, int | None], GoalItem] = {}
-        for item in items:  # the same item twice (a role's optional cert that is also the target): essential wins
+        origins: dict[tuple[str, int | None], list[str]] = {}
+        for item, target in items:  # the same item twice (a role's optional cert that is also the target)
             key = (item.id, item.level)
             if key not in merged or item.importance == "essential":
                 merged[key] = item
+            origins.setdefault(key, [])
+            if target not in origins[key]:
+                origins[key].append(target)
+        self.goal_items = []
         for item in merged.values():
             if self._held(item):
                 item.status = "held"
                 self.goal_items.append((item, None))
-                continue
-            if item.importance == "optional" and not self.include_optional:
-                held = self._held(item)
-                item.status = "held" if held else "not-planned"
+            elif item.importance == "optional" and not req.include_optional:
+                item.status = "not-planned"
                 self.goal_items.append((item, None))
-                continue
-            fact = ("skill", item.id, item.level) if item.kind == "skill" else ("cert", item.id)
-            self.goal_items.append((item, self.cp.fact_id.get(fact)))
+            else:
+                fact = ("skill", item.id, item.level) if item.kind == "skill" else ("cert", item.id)
+                self.goal_items.append((item, self.cp.fact_id.get(fact)))
+        return origins
 
     def _held(self, item: GoalItem) -> bool:
         if item.kind == "skill":
             return self.state.skills.get(item.id, 0) >= (item.level or 1)
         return item.id in self.state.certs
 
-    # -- solving --------------------------------------------------------------
+    def _initial(self) -> set[int]:
+        cp, st = self.cp, self.state
+        keys: list[Fact] = [("skill", sid, k) for sid, lvl in st.skills.items() for k in range(1, lvl + 1)]
+        keys += [("cert", c) for c in st.certs] + [("done", c) for c in st.done]
+        out = {f for key in keys if (f := cp.fact_id.get(key)) is not None}
+        # any_of groups and completion certs that already hold
+        derive(cp, out, list(out), lambda di: cp.actions[di].kind == "group" or not self.request.free_only)
+        return out
+
+    def _blocked(self, a: Action, exclude: dict[str, str]) -> str | None:
+        req = self.request
+        if a.kind == "group":
+            return None
+        if a.ref in exclude:
+            return "excluded" if exclude[a.ref] == a.ref else f"excluded with {exclude[a.ref]}"
+        if a.kind == "award":
+            return "free only: a completion certificate needs paid enrollment" if req.free_only else None
+        if req.free_only and not a.free:
+            return "free only: the exam costs money" if a.kind == "exam" else "free only: no free audit"
+        if a.kind == "course" and req.providers is not None \
+                and (a.provider or "").casefold() not in {p.casefold() for p in req.providers}:
+            return f"provider {a.provider or 'unknown'} not allowed"
+        cost = 0.0 if req.free_only else a.cost
+        if req.budget is not None and cost > req.budget + 1e-9:
+            return f"costs ${cost:g}, over the budget of ${req.budget:g}"
+        if req.max_hours is not None and a.hours > req.max_hours + 1e-9:
+            return f"takes {a.hours:g} h, over the limit of {req.max_hours:g} h"
+        return None
+
+    # -- solving -----------------------------------------------------------------------
     def run(self) -> Plan:
-        cp, _cat = self.cp, self.catalog
-        exclude = self._step_ids(self.exclude, "exclude")
-        must_map = self._step_ids(self.must_include, "must_include")
-        initial = self._initial()
-        cost = [0.0 if self.free_only else a.cost for a in cp.actions]
-        hours = [a.hours for a in cp.actions]
-        self.cost, self.hours = cost, hours
-        self.blocked = {}
-        for a in cp.actions:
-            why = self._blocked(a, exclude, cost[a.idx])
-            if why:
-                self.blocked[a.idx] = why
-        allowed = [a.idx not in self.blocked for a in cp.actions]
-        reached, usable = forward(cp, initial, allowed)
-        self.reached, self.usable = reached, usable
-
-        goals: set[int] = set()
-        for item, fid in self.goal_items:
-            if item.status == "not-planned" or (item.status == "held"):
-                continue
-            if fid is not None and fid in initial:
-                item.status = "held"
-            elif fid is not None and fid in reached:
-                goals.add(fid)
-            else:
-                item.status = "unreachable"
-                self.unreachable.append(Unreachable(
-                    id=item.id if item.kind == "cert" or item.level == 1 else f"{item.id}:{item.level}",
-                    kind=item.kind, importance=item.importance, reason=self._why(item, fid)))
-        must: set[int] = set()
-        for sid, given in must_map.items():
-            ai = cp.step_of.get(sid)
-            if ai is None:
-                continue
-            if not usable[ai]:
-                missing = [fact_label(cp.facts[f]) for f in cp.actions[ai].pre if f not in reached]
-                why = self.blocked.get(ai) or f"needs {', '.join(missing)}, which no allowed step reaches"
-                self.unreachable.append(Unreachable(id=given, kind="step", reason=f"must include {sid}: {why}"))
-            else:
-                must.add(ai)
-
-        facts, acts = relevant(cp, goals, initial, usable, must)
-        # Dominated steps never appear in an optimal route, but may in the next-best ones.
-        drop = set() if self.alternatives else dominated(
-            cp, acts, facts, initial, self.objective, must, cost,
-            by_hours=self.objective == "hours" or self.max_hours is not None,
-            by_cost=self.objective == "cost" or self.budget is not None)
-        if drop:
-            usable = [u and i not in drop for i, u in enumerate(usable)]
-            facts, acts = relevant(cp, goals, initial, usable, must)
-        primary = [self._primary(a.idx) for a in cp.actions]
-        start = self._bound_prune(acts, facts, goals, must, initial, primary) if acts else None
-        if start is not None:
-            acts = start[1]
-            facts, acts = relevant(cp, goals, initial, [i in acts for i in range(len(cp.actions))], must)
-        model = Model(cp, acts, facts, goals, must, primary, hours, cost, budget=self.budget,
-                      max_hours=self.max_hours, time_limit=self.time_limit)
+        pruned = self._prune()
+        req, cp = self.request, self.cp
+        model = Model(cp, pruned.acts, pruned.facts, pruned.goals, pruned.must, self.primary, self.hours,
+                      self.cost, budget=req.budget, max_hours=req.max_hours, time_limit=req.time_limit)
 
         def accept(chosen: set[int]) -> list[str]:
-            return self._route_problems(chosen, initial, goals, must, primary)
+            return self._route_problems(chosen, pruned)
 
-        sol = model.solve(start[0] if start is not None else None, accept)
+        sol = model.solve(pruned.start, accept)
         if sol.status in ("infeasible", "timeout"):
-            return self._no_route(sol, acts, facts, goals, must, primary, initial)
-        best = self._route(sol, initial)
-        for _ in range(self.alternatives):
+            return self._no_route(sol, pruned)
+        best = self._plan(sol, pruned.floor)
+        for _ in range(req.alternatives):
             steps = {a for a in sol.chosen if cp.actions[a].is_step}
             if not steps:
                 break
@@ -435,7 +392,7 @@ class _Request:
             sol = model.solve(None, accept)
             if sol.status not in ("optimal", "feasible"):
                 break
-            alternative = self._route(sol, initial)
+            alternative = self._plan(sol, None)
             if _value(alternative) < _value(best) - 1e-6 * max(1.0, _value(best)):
                 # A next-best route cheaper than the best disproves the best's certificate.
                 best.optimal = False
@@ -444,8 +401,83 @@ class _Request:
             best.alternatives.append(alternative)
         return best
 
-    def _route_problems(self, chosen: set[int], initial: set[int], goals: set[int], must: set[int],
-                        primary: list[float]) -> list[str]:
+    def _prune(self) -> _Pruned:
+        cp, req = self.cp, self.request
+        goals: set[int] = set()
+        for item, fid in self.goal_items:
+            if item.status != "route":
+                continue
+            if fid is not None and fid in self.initial:
+                item.status = "held"
+            elif fid is not None and fid in self.reached:
+                goals.add(fid)
+            else:
+                item.status = "unreachable"
+                self.unreachable.append(Unreachable(id=self.explain.goal_label(item), kind=item.kind,
+                                                    importance=item.importance, reason=self.explain.why(item, fid)))
+        must: set[int] = set()
+        for sid, given in self.must_map.items():
+            ai = cp.step_of.get(sid)
+            if ai is None:
+                continue
+            if self.usable[ai]:
+                must.add(ai)
+                continue
+            missing = [fact_label(cp.facts[f]) for f in cp.actions[ai].pre if f not in self.reached]
+            why = self.blocked.get(ai) or f"needs {', '.join(missing)}, which no allowed step reaches"
+            self.unreachable.append(Unreachable(id=given, kind="step", reason=f"must include {sid}: {why}"))
+
+        usable = self.usable
+        facts, acts = relevant(cp, goals, self.initial, usable, must)
+        # Dominated steps never appear in an optimal route, but may in the next-best ones.
+        if not req.alternatives:
+            drop = dominated(cp, acts, facts, self.initial, must, self.primary, self.cost,
+                             by_hours=req.objective == "hours" or req.max_hours is not None,
+                             by_cost=req.objective == "cost" or req.budget is not None)
+            if drop:
+                usable = [u and i not in drop for i, u in enumerate(usable)]
+                facts, acts = relevant(cp, goals, self.initial, usable, must)
+        pruned = _Pruned(facts, acts, goals, must)
+        if acts:
+            self._bound(pruned)
+        return pruned
+
+    def _bound(self, p: _Pruned) -> None:
+        """A greedy route (h_add relaxed plan) as the solver's start, and the steps that
+        cannot be in any route as cheap as it (own cost + h_max of their needs > its cost).
+
+        Skipped when the greedy route breaks a budget or hours cap; with
+        alternatives the start is kept but nothing is cut (they may cost more
+        than the greedy route).
+        """
+        cp, req, primary = self.cp, self.request, self.primary
+        mask = [i in p.acts for i in range(len(cp.actions))]
+        _, best = relaxed_costs(cp, self.initial, mask, primary, "add")
+        if any(f not in best and f not in self.initial for f in p.goals):
+            return
+        route = greedy_route(cp, self.initial, best, p.goals, p.must)
+        route = without_redundant(cp, self.initial, {a for a in route if cp.actions[a].is_step}, p.goals, primary,
+                                  p.must, p.acts)
+        steps = [a for a in route if cp.actions[a].is_step]
+        if req.budget is not None and sum(self.cost[a] for a in steps) > req.budget + 1e-9:
+            return
+        if req.max_hours is not None and sum(self.hours[a] for a in steps) > req.max_hours + 1e-9:
+            return
+        p.start = route
+        if req.alternatives:
+            return
+        upper = sum(primary[a] for a in steps)
+        hmax, _ = relaxed_costs(cp, self.initial, mask, primary, "max")
+        p.floor = max((hmax.get(g, 0.0) for g in p.goals), default=0.0)
+        keep = set()
+        for ai in p.acts:
+            need = max((hmax.get(f, math.inf) for f in cp.actions[ai].pre), default=0.0)
+            if ai in p.must or primary[ai] + need <= upper + 1e-9:
+                keep.add(ai)
+        mask = [i in keep for i in range(len(cp.actions))]
+        p.facts, p.acts = relevant(cp, p.goals, self.initial, mask, p.must)
+
+    def _route_problems(self, chosen: set[int], p: _Pruned) -> list[str]:
         """What is wrong with a solver's route, checked without the solver: it must
         replay in order under the catalog's own rules (``simulate``), reach every
         goal, and have no step that could be dropped with the goals still met
@@ -453,158 +485,34 @@ class _Request:
         cp = self.cp
         steps = {a for a in chosen if cp.actions[a].is_step}
         try:
-            order, _ = self._order(list(steps), initial)
+            order, _ = ordered(self.catalog, cp, steps, self.initial, self.blocked)
         except PlanningError as err:
             return [str(err)]
-        check = simulate(self.catalog, self.state, [cp.actions[a].ref for a in order], paid=not self.free_only)
+        check = simulate(self.catalog, self.state, [cp.actions[a].ref for a in order], paid=not self.request.free_only)
         if not check.ok:
             return ["the route does not replay: " + "; ".join(check.problems)]
         derived = {i for i in cp.derived if i not in self.blocked}
-        if not executable(cp, initial, steps, goals, derived):
+        if not executable(cp, self.initial, steps, p.goals, derived):
             return ["the route does not reach every goal"]
-        spare = [cp.actions[a].ref for a in sorted(steps - must, key=lambda a: cp.actions[a].rank)
-                 if executable(cp, initial, steps - {a}, goals, derived)]
+        spare = [cp.actions[a].ref for a in sorted(steps - p.must, key=lambda a: cp.actions[a].rank)
+                 if executable(cp, self.initial, steps - {a}, p.goals, derived)]
         return [f"step {ref} can be dropped with every goal still met" for ref in spare]
 
-    def _bound_prune(self, acts: set[int], facts: set[int], goals: set[int], must: set[int], initial: set[int],
-                     primary: list[float]) -> tuple[set[int], set[int]] | None:
-        """A greedy route (h_add relaxed plan) as the solver's start, and the steps that
-        cannot be in any route as cheap as it (own cost + h_max of their needs > its cost).
-
-        Skipped when the greedy route breaks a budget or hours cap, or when
-        alternatives are asked for (they may cost more than the greedy route).
-        """
-        cp = self.cp
-        mask = [i in acts for i in range(len(cp.actions))]
-        _, best = relaxed_costs(cp, initial, mask, primary, "add")
-        if any(f not in best and f not in initial for f in goals):
-            return None
-        route = greedy_route(cp, initial, best, goals, must)
-        route = without_redundant(cp, initial, {a for a in route if cp.actions[a].is_step}, goals, primary, must,
-                                  acts)
-        steps = [a for a in route if cp.actions[a].is_step]
-        if self.budget is not None and sum(self.cost[a] for a in steps) > self.budget + 1e-9:
-            return None
-        if self.max_hours is not None and sum(self.hours[a] for a in steps) > self.max_hours + 1e-9:
-            return None
-        if self.alternatives:
-            return route, acts
-        upper = sum(primary[a] for a in steps)
-        hmax, _ = relaxed_costs(cp, initial, mask, primary, "max")
-        self.floor = max((hmax.get(g, 0.0) for g in goals), default=0.0)  # h_max: a proven lower bound
-        keep = set()
-        for ai in acts:
-            a = cp.actions[ai]
-            need = max((hmax.get(f, float("inf")) for f in a.pre), default=0.0)
-            if ai in must or primary[ai] + need <= upper + 1e-9:
-                keep.add(ai)
-        return route, keep
-
-    def _primary(self, ai: int) -> float:
-        a = self.cp.actions[ai]
-        if not a.is_step:
-            return 0.0
-        return a.hours if self.objective == "hours" else self.cost[ai] if self.objective == "cost" else 1.0
-
-    def _initial(self) -> set[int]:
-        cp, st = self.cp, self.state
-        out: set[int] = set()
-        for sid, lvl in st.skills.items():
-            for k in range(1, lvl + 1):
-                f = cp.fact_id.get(("skill", sid, k))
-                if f is not None:
-                    out.add(f)
-        for c in st.certs:
-            f = cp.fact_id.get(("cert", c))
-            if f is not None:
-                out.add(f)
-        for c in st.done:
-            f = cp.fact_id.get(("done", c))
-            if f is not None:
-                out.add(f)
-        # any_of groups and completion certs that already hold
-        derive(cp, out, list(out), lambda di: cp.actions[di].kind == "group" or not self.free_only)
-        return out
-
-    def _blocked(self, a: Any, exclude: dict[str, str], cost: float) -> str | None:
-        if a.kind == "group":
-            return None
-        if a.ref in exclude:
-            return "excluded" if exclude[a.ref] == a.ref else f"excluded with {exclude[a.ref]}"
-        if a.kind == "award":
-            return "free only: a completion certificate needs paid enrollment" if self.free_only else None
-        if self.free_only and not a.free:
-            return ("free only: the exam costs money" if a.kind == "exam"
-                    else "free only: no free audit")
-        if a.kind == "course" and self.providers is not None and (a.provider or "").casefold() not in self.providers:
-            return f"provider {a.provider or 'unknown'} not allowed"
-        if self.budget is not None and cost > self.budget + 1e-9:
-            return f"costs ${cost:g}, over the budget of ${self.budget:g}"
-        if self.max_hours is not None and a.hours > self.max_hours + 1e-9:
-            return f"takes {a.hours:g} h, over the limit of {self.max_hours:g} h"
-        return None
-
-    # -- explanations -----------------------------------------------------------
-    def _why(self, item: GoalItem, fid: int | None, depth: int = 0) -> str:
-        _cp, cat = self.cp, self.catalog
-        if item.kind == "skill":
-            skill = cat.skill(item.id)
-            teachers = cat.teachers.get(item.id, [])
-            if not teachers:
-                if not skill.teachable:
-                    return "learnt on the job: no course or project teaches it"
-                return "nothing teaches it"
-            top = max(level for _, level in teachers)
-            if top < (item.level or 1):
-                return f"nothing teaches it at level {item.level} (courses reach level {top})"
-        if fid is None:
-            return "nothing gives it"
-        return self._why_fact(fid, depth)
-
-    def _why_fact(self, fid: int, depth: int) -> str:
-        cp = self.cp
-        achievers = [cp.actions[a] for a in cp.achievers[fid] if cp.actions[a].kind != "group"]
-        if cp.facts[fid][0] == "group":
-            members = [cp.actions[a].pre[0] for a in cp.achievers[fid]]
-            parts = [f"{fact_label(cp.facts[m])}: {self._why_fact(m, depth + 1)}" for m in members[:3]]
-            return "none of its options is reachable (" + "; ".join(parts) + ")"
-        if not achievers:
-            return "nothing teaches it"
-        allowed = [a for a in achievers if a.idx not in self.blocked]
-        if not allowed:
-            listed = "; ".join(f"{a.ref} ({self.blocked[a.idx]})" for a in achievers[:4])
-            more = f" and {len(achievers) - 4} more" if len(achievers) > 4 else ""
-            return f"excluded by a constraint: {listed}{more}"
-        parts = []
-        for a in allowed[:3]:
-            missing = [f for f in a.pre if f not in self.reached]
-            names = ", ".join(fact_label(cp.facts[f]) for f in missing[:3])
-            if depth < 1 and missing:
-                names += f" ({self._why_fact(missing[0], depth + 1)})"
-            what = "exam" if a.kind == "exam" else "award" if a.kind == "award" else "course"
-            parts.append(f"{what} {a.ref} needs {names}")
-        return "what teaches it needs something unreachable: " + "; ".join(parts)
-
-    def _no_route(self, sol: Solution, acts: set[int], facts: set[int], goals: set[int], must: set[int],
-                  primary: list[float], initial: set[int]) -> Plan:
-        cp = self.cp
+    def _no_route(self, sol: Solution, p: _Pruned) -> Plan:
+        req, cp = self.request, self.cp
         if sol.status == "timeout":
-            reason = f"the solver found no route within the time limit of {self.time_limit:g} s"
+            reason = f"the solver found no route within the time limit of {req.time_limit:g} s"
             self.unreachable.append(Unreachable(id="time_limit", kind="constraint", reason=reason))
         else:
             caps = []
-            for name, coeff, cap, unit in (("budget", self.cost, self.budget, "$"),
-                                           ("max_hours", self.hours, self.max_hours, "h")):
+            for name, per_step, cap in (("budget", self.cost, req.budget), ("max_hours", self.hours, req.max_hours)):
                 if cap is None:
                     continue
-                probe = Model(cp, acts, facts, goals, must, [coeff[a] if cp.actions[a].is_step else 0.0
-                                                             for a in range(len(cp.actions))],
-                              self.hours, self.cost, time_limit=self.time_limit).solve()
-                if probe.value is not None and probe.value > cap + 1e-9:
-                    least = f"${probe.value:,.2f}" if unit == "$" else f"{probe.value:g} h"
-                    shown = f"${cap:,.2f}" if unit == "$" else f"{cap:g} h"
-                    caps.append((name, f"no route within {name.replace('_', ' ')} {shown}: the least any route "
-                                       f"to these goals needs is {least}"))
+                least = Model(cp, p.acts, p.facts, p.goals, p.must,
+                              [per_step[a] if cp.actions[a].is_step else 0.0 for a in range(len(cp.actions))],
+                              self.hours, self.cost, time_limit=req.time_limit).solve()
+                if least.value is not None and least.value > cap + 1e-9:
+                    caps.append((name, self.explain.over_cap(name, cap, least.value)))
             if not caps:
                 caps.append(("constraints", "no route meets the budget and hours limits together"))
             for name, reason in caps:
@@ -612,222 +520,39 @@ class _Request:
         for item, _ in self.goal_items:
             if item.status == "route":
                 item.status = "unreachable"
-        return self._finish([], sol, feasible=False)
+        return self._finish([], sol, p.floor, feasible=False)
 
-    # -- the route ------------------------------------------------------------------
-    def _route(self, sol: Solution, initial: set[int]) -> Plan:
-        cp, cat = self.cp, self.catalog
-        chosen_steps = [a for a in sol.chosen if cp.actions[a].is_step]
-        order, sources = self._order(chosen_steps, initial)
-        position = {a: i for i, a in enumerate(order)}
-        # The step that completed each fact: the last one behind it.
-        last = {f: max(srcs, key=position.__getitem__) for f, srcs in sources.items() if srcs}
-        ids = [cp.actions[a].ref for a in order]
-        check = simulate(cat, self.state, ids, paid=not self.free_only)
-        missing_goals = [it for it, fid in self.goal_items
-                         if it.status == "route" and fid is not None and fid not in last and fid not in initial]
-        if not check.ok or missing_goals:
-            raise PlanningError("internal check failed, the solver's route does not hold: "
-                                + "; ".join(check.problems + [g.id for g in missing_goals]))
-        # A fact made true by an any_of group or a completion certificate is owed to
-        # every step behind it (all courses of the program, say), not just the last.
-        serves: dict[int, list[str]] = {a: [] for a in order}
-        earns: dict[int, list[str]] = {a: [] for a in order}
-        for f, a in last.items():
-            if cp.facts[f][0] == "cert":
-                earns[a].append(cp.facts[f][1])
-        for item, fid in self.goal_items:
-            if item.status == "route" and fid is not None and fid in last:
-                item.by = cp.actions[last[fid]].ref
-                label = item.id if item.kind == "cert" or item.level == 1 else f"{item.id}:{item.level}"
-                for src in sorted(sources[fid], key=position.__getitem__):
-                    serves[src].append(label)
-        needed_by: dict[int, list[str]] = {a: [] for a in order}
-        for a in order:
-            for f in cp.actions[a].pre:
-                for src in sources.get(f, ()):
-                    if src != a and cp.actions[a].ref not in needed_by[src]:
-                        needed_by[src].append(cp.actions[a].ref)
-        steps = []
-        gained: set[int] = set(initial)
-        for n, a in enumerate(order, 1):
-            act = cp.actions[a]
-            new = [f for f in act.add if f not in gained]
-            gained.update(act.add)
-            gives = _gives([cp.facts[f] for f in new])
-            reason = self._reason(act.ref, serves[a], needed_by[a])
-            steps.append(self._step(n, act.kind, act.ref, gives, earns[a], serves[a] + needed_by[a], reason))
-        self._warn_steps(steps)
-        return self._finish(steps, sol, feasible=not any(u.importance == "essential" for u in self.unreachable))
+    def _plan(self, sol: Solution, floor: float | None) -> Plan:
+        steps = self.explain.steps(sol.chosen, self.initial, self.state, self.goal_items)
+        feasible = not any(u.importance == "essential" for u in self.unreachable)
+        return self._finish(steps, sol, floor, feasible=feasible)
 
-    def _order(self, chosen: list[int], initial: set[int]) -> tuple[list[int], dict[int, set[int]]]:
-        """Order steps in layers (each takeable after the earlier layers), and map
-        every fact gained to the steps behind it: the step that gave it, or, for
-        an any_of group or a completion certificate, every step behind its parts."""
-        cp = self.cp
-        have = set(initial)
-        sources: dict[int, set[int]] = {}
-        remaining = set(chosen)
-        order: list[int] = []
-
-        def allowed(di: int) -> bool:
-            return di not in self.blocked
-
-        while remaining:
-            layer = [a for a in remaining if all(p in have for p in cp.actions[a].pre)]
-            if not layer:
-                raise PlanningError("internal check failed: the solver's steps cannot be ordered")
-            layer.sort(key=self._order_key)
-            for a in layer:
-                order.append(a)
-                remaining.discard(a)
-                new = [f for f in cp.actions[a].add if f not in have]
-                have.update(new)
-                for f in new:
-                    sources[f] = {a}
-                for g, di in derive(cp, have, new, allowed):
-                    sources[g] = set().union(*(sources.get(p, set()) for p in cp.actions[di].pre))
-        return order, sources
-
-    def _order_key(self, ai: int) -> tuple[Any, ...]:
-        a = self.cp.actions[ai]
-        pos = self.catalog.program_position(a.ref) if a.kind == "course" else None
-        return (a.kind == "exam", pos[0] if pos else a.ref, pos[1] if pos else 0, a.ref)
-
-    def _reason(self, ref: str, goals: list[str], later: list[str]) -> str:
-        parts = []
-        target = f"role {self.role}" if self.role else f"cert {self.cert}" if self.cert else "your target"
-        if goals:
-            parts.append(f"gives {', '.join(goals)} for {target}")
-        if later:
-            parts.append(f"prerequisite of {', '.join(later)}")
-        if ref in self.must_include:
-            parts.append("you asked to include it")
-        elif not parts:
-            parts.append("part of the route")
-        pos = self.catalog.program_position(ref)
-        if pos:
-            program = self.catalog.program(pos[0])
-            parts.append(f"course {pos[1] + 1} of {len(program.courses)} in {program.title}")
-        text = "; ".join(parts)
-        return text[0].upper() + text[1:]
-
-    def _step(self, n: int, kind: str, ref: str, gives: list[str], earns: list[str], serves: list[str],
-              reason: str) -> Step:
-        cat = self.catalog
-        if kind == "course":
-            c = cat.course(ref)
-            cost = 0.0 if self.free_only else c.cost_usd
-            return Step(order=n, id=c.id, kind="course", title=c.title, provider=c.provider, format=c.format,
-                        hours=c.hours, cost_usd=cost, free_audit=c.free_audit, gives=gives, earns=earns,
-                        serves=serves, reason=reason, url=c.url)
-        x = cat.cert(ref)
-        return Step(order=n, id=x.id, kind="exam", title=f"{x.name} exam", provider=x.provider, format="exam",
-                    hours=x.prep_hours, cost_usd=x.exam_cost_usd, gives=gives, earns=earns, serves=serves,
-                    reason=reason, url=x.url)
-
-    def _warn_steps(self, steps: list[Step]) -> None:
-        cat = self.catalog
-        for s in steps:
-            if s.cost_usd is None:
-                self._warn(f"{s.id}: the catalog has no price for it; counted as $0")
-            if s.kind == "exam":
-                years = cat.cert(s.id).recommended_experience_years
-                if years:
-                    self._warn(f"{s.id}: {cat.cert(s.id).provider or 'the vendor'} recommends {years:g}+ years of "
-                               "hands-on experience before this exam; no course replaces it")
-        if self.cert and self.cert in cat and cat.cert(self.cert).kind == "vendor-exam":
-            years = cat.cert(self.cert).recommended_experience_years
-            if years and not any(s.id == self.cert for s in steps):
-                self._warn(f"{self.cert}: recommended {years:g}+ years of hands-on experience")
-
-    def _warn(self, text: str) -> None:
-        if text not in self.warnings:
-            self.warnings.append(text)
-
-    def _finish(self, steps: list[Step], sol: Solution, *, feasible: bool) -> Plan:
-        total_hours = round(sum(s.hours for s in steps), 4)
-        total_cost = round(sum(s.cost_usd or 0.0 for s in steps), 2)
-        on_job = [it.id for it, _ in self.goal_items if it.status == "not-planned" and it.kind == "skill"
-                  and not self.catalog.skill(it.id).teachable]
-        not_planned = [it.id for it, _ in self.goal_items if it.status == "not-planned" and it.id not in on_job]
-        warnings = list(self.warnings)
-        if sol.status == "feasible" and sol.notes:
-            warnings.append("not proven optimal: the solver's answers did not pass certification ("
-                            + "; ".join(sol.notes) + "); the route is valid and checked step by step")
-        if on_job:
-            warnings.append(f"learnt on the job, no course teaches it (optional for this role): {', '.join(on_job)}")
-        if not_planned:
-            warnings.append(f"optional for this role and not planned (use include_optional): {', '.join(not_planned)}")
+    def _finish(self, steps: list[Step], sol: Solution, floor: float | None, *, feasible: bool) -> Plan:
+        req = self.request
+        bounds = [b for b in (sol.bound, floor) if b is not None]
         plan = Plan(
             feasible=feasible and sol.status in ("optimal", "feasible"),
             optimal=sol.status == "optimal",
-            objective=self.objective,
-            total_hours=total_hours,
-            total_cost_usd=total_cost,
+            objective=req.objective,
+            total_hours=round(sum(s.hours for s in steps), 4),
+            total_cost_usd=round(sum(s.cost_usd or 0.0 for s in steps), 2),
             total_steps=len(steps),
-            bound=max((b for b in (sol.bound, self.floor) if b is not None), default=None),
-            hours_per_week=self.hours_per_week,
-            target={"role": self.role, "cert": self.cert, "skills": self.skills},
-            have=self.have,
-            constraints=self._constraints(),
+            bound=max(bounds) if bounds else None,
+            time_limited=sol.timed_out,
+            hours_per_week=req.hours_per_week,
+            target={"role": req.role, "cert": req.cert, "skills": list(req.skills)},
+            have=list(req.have),
+            constraints=req.constraints(),
             steps=steps,
             unreachable=list(self.unreachable),
             goals=[it.model_copy() for it, _ in self.goal_items],
-            warnings=warnings,
+            warnings=self.explain.warnings(steps, self.goal_items, sol),
         )
-        if self.hours_per_week:
-            _schedule(plan, self.hours_per_week)
+        if req.hours_per_week:
+            schedule(plan, req.hours_per_week)
         return plan
-
-    def _constraints(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in ("budget", "max_hours", "free_only", "exclude", "must_include", "include_optional"):
-            value = getattr(self, name)
-            if value not in (None, False, [], ()):
-                out[name] = value
-        if self.providers is not None:
-            out["providers"] = sorted(self.providers)
-        return out
 
 
 def _value(p: Plan) -> float:
     """A plan's total in its own objective."""
     return p.total_hours if p.objective == "hours" else p.total_cost_usd if p.objective == "cost" else p.total_steps
-
-
-def _gives(facts: Sequence[tuple[Any, ...]]) -> list[str]:
-    best: dict[str, int] = {}
-    certs = []
-    for f in facts:
-        if f[0] == "skill":
-            best[f[1]] = max(best.get(f[1], 0), f[2])
-        elif f[0] == "cert":
-            certs.append(f[1])
-    return [s if lvl == 1 else f"{s}:{lvl}" for s, lvl in best.items()] + certs
-
-
-def _schedule(plan: Plan, per_week: float) -> None:
-    """Lay the steps out back to back at ``per_week`` hours a week."""
-    weeks: dict[int, Week] = {}
-    clock = 0.0
-    for s in plan.steps:
-        start, end = clock, clock + s.hours
-        if s.hours > 0:
-            s.week_start = int(start // per_week) + 1
-        else:  # a zero-hour step belongs to the week its predecessor ended in
-            s.week_start = max(1, math.ceil(start / per_week - 1e-9))
-            weeks.setdefault(s.week_start, Week(week=s.week_start, hours=0.0, steps=[])).steps.append(s.id)
-        s.week_end = max(s.week_start, math.ceil(end / per_week - 1e-9))
-        t = start
-        while t < end - 1e-9:
-            week = int(t // per_week) + 1
-            chunk = min(end, week * per_week) - t
-            w = weeks.setdefault(week, Week(week=week, hours=0.0, steps=[]))
-            w.hours = round(w.hours + chunk, 4)
-            if s.id not in w.steps:
-                w.steps.append(s.id)
-            t += chunk
-        clock = end
-    plan.schedule = [weeks[k] for k in sorted(weeks)]
-    plan.weeks = max([math.ceil(clock / per_week - 1e-9), *weeks]) if plan.steps else 0

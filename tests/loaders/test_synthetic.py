@@ -9,7 +9,7 @@ from graph.models import AnyOf, SkillLevel
 from loaders.checks import check_catalog
 from loaders.synthetic import LAYERS, learners, synthetic_catalog
 from queries.planner import plan
-from queries.routes import State, goal_holds, parse_have, simulate, takeable
+from queries.simulate import State, parse_have, simulate, unmet_goals, unmet_requirements
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_every_skill_reachable_at_level_3(seed: int) -> None:
     while progress:
         progress = False
         for c in list(pending):
-            if not takeable(cat300, c, state):
+            if not unmet_requirements(cat300, c, state):
                 for t in c.teaches:
                     state.learn(t.skill, t.level)
                 pending.remove(c)
@@ -128,7 +128,7 @@ def test_every_role_planable_from_empty_have(cat300: Catalog) -> None:
         assert check.ok, check.problems
         skills = [(n.skill, n.level) for n in role.needs if n.importance == "essential"]
         certs = [v.cert for v in role.values if v.importance == "essential"]
-        assert goal_holds(check.state, skills, certs) == []
+        assert unmet_goals(check.state, skills, certs) == []
 
 
 def test_learners(cat300: Catalog) -> None:

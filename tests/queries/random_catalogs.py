@@ -1,7 +1,7 @@
 """Seeded random small catalogs and a brute-force route oracle for the planner tests.
 
 The oracle knows nothing of the planner's compiled form, pruning or solver: it
-uses the plain route semantics of :mod:`queries.routes` (``State``,
+uses the plain route semantics of :mod:`queries.simulate` (``State``,
 ``takeable``, ``parse_have``) and enumerates every subset of steps (courses and
 vendor exams). Delete-free planning makes this simple: a set of steps is a
 valid route exactly when it can be grown one takeable step at a time from the
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.catalog import Catalog
-from queries.routes import State, parse_have, takeable
+from queries.simulate import State, parse_have, unmet_requirements
 
 PROVIDERS = ["acme", "Beta", "gamma"]
 
@@ -208,7 +208,7 @@ def step_ids(cat: Catalog) -> list[str]:
 
 def can_take(cat: Catalog, sid: str, state: State) -> bool:
     if cat.kind_of(sid) == "course":
-        return not takeable(cat, cat.course(sid), state)
+        return not unmet_requirements(cat, cat.course(sid), state)
     return all(state.holds(r) for r in cat.cert(sid).requires)
 
 

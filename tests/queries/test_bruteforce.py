@@ -1,7 +1,7 @@
 """The planner against brute force on hundreds of small random catalogs.
 
 The oracle (``random_catalogs.oracle``) enumerates every subset of steps and
-checks it with the plain semantics of ``queries.routes`` (State, takeable,
+checks it with the plain semantics of ``queries.simulate`` (State, takeable,
 parse_have); constraints are applied as plan()'s docstring states them. For
 every request the planner must agree on feasibility and on which goal items
 are unreachable, its route must be valid (re-checked with ``simulate``) and
@@ -19,7 +19,7 @@ import pytest
 
 from graph.catalog import Catalog
 from queries.planner import Plan, plan
-from queries.routes import parse_have, simulate
+from queries.simulate import parse_have, simulate
 from tests.queries.random_catalogs import (
     Oracle,
     check_route,

@@ -24,7 +24,8 @@ import pytest
 
 from graph.catalog import Catalog
 from loaders import load_catalog
-from queries._problem import compiled, forward, relevant, without_redundant
+from queries._compile import compiled
+from queries._prune import forward, relevant, without_redundant
 from queries._solver import Model, _Raw
 from queries.planner import plan
 

@@ -18,7 +18,7 @@ from graph.catalog import Catalog
 from graph.errors import PlanningError, SkillGraphError, UnknownId
 from loaders import load_catalog
 from queries.planner import Plan, plan
-from queries.routes import parse_have, simulate
+from queries.simulate import parse_have, simulate
 
 
 def skill(id_: str, **kw: Any) -> dict[str, Any]:
@@ -843,7 +843,7 @@ def test_titles_of_steps(ml: Catalog) -> None:
 def test_time_limit_returns_the_best_route_found_with_its_bound() -> None:
     # DESIGN.md: a time limit returns the best route found with optimal: false and the proven bound.
     from loaders.synthetic import learners, synthetic_catalog
-    from queries.routes import parse_have, simulate
+    from queries.simulate import parse_have, simulate
 
     cat = synthetic_catalog(1000, seed=0)
     cut_short = 0

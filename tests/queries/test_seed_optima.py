@@ -14,7 +14,7 @@ import pytest
 from graph.catalog import Catalog
 from loaders import load_catalog
 from queries.planner import Plan, plan
-from queries.routes import parse_have, simulate
+from queries.simulate import parse_have, simulate
 
 # situation -> objective -> (optimal value, steps of the returned route)
 SITUATION_OPTIMA: dict[str, dict[str, tuple[float, int]]] = {

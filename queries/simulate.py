@@ -15,7 +15,7 @@ from graph.catalog import Catalog
 from graph.errors import PlanningError, UnknownId, suggest
 from graph.models import AnyOf, CertRef, Course, SkillLevel, parse_level
 
-__all__ = ["RouteCheck", "State", "goal_holds", "parse_have", "simulate", "takeable"]
+__all__ = ["RouteCheck", "State", "parse_have", "simulate", "unmet_goals", "unmet_requirements"]
 
 
 @dataclass
@@ -84,7 +84,7 @@ def parse_have(catalog: Catalog, have: Iterable[str]) -> State:
     return state
 
 
-def takeable(catalog: Catalog, course: Course, state: State) -> list[str]:
+def unmet_requirements(catalog: Catalog, course: Course, state: State) -> list[str]:
     """Why ``course`` cannot be taken now (empty when it can)."""
     taught: dict[str, int] = {}
     for t in course.teaches:
@@ -128,7 +128,7 @@ def simulate(catalog: Catalog, state: State, steps: Sequence[str], *, paid: bool
         kind = catalog.kind_of(sid)
         if kind == "course":
             course = catalog.course(sid)
-            missing = takeable(catalog, course, state)
+            missing = unmet_requirements(catalog, course, state)
             if missing:
                 problems.append(f"{sid} taken without {', '.join(missing)}")
             for t in course.teaches:
@@ -157,7 +157,7 @@ def _award(catalog: Catalog, state: State) -> None:
                 state.certs.add(cert.id)
 
 
-def goal_holds(state: State, skills: Iterable[tuple[str, int]], certs: Iterable[str]) -> list[str]:
+def unmet_goals(state: State, skills: Iterable[tuple[str, int]], certs: Iterable[str]) -> list[str]:
     """The goal items ``state`` does not satisfy."""
     out = [f"{s}:{lvl}" for s, lvl in skills if state.skills.get(s, 0) < lvl]
     out += [c for c in certs if c not in state.certs]

@@ -1,4 +1,4 @@
-"""The plain route semantics of queries.routes: State, parse_have, takeable, simulate, goal_holds."""
+"""The plain route semantics of queries.simulate: State, parse_have, takeable, simulate, unmet_goals."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from graph.catalog import Catalog
 from graph.errors import PlanningError, SkillGraphError, UnknownId
 from graph.models import AnyOf, CertRef, SkillLevel
 from loaders import load_catalog
-from queries.routes import State, goal_holds, parse_have, simulate, takeable
+from queries.simulate import State, parse_have, simulate, unmet_goals, unmet_requirements
 
 CATALOG_YAML = """
 skills:
@@ -171,30 +171,30 @@ def test_copy_is_independent() -> None:
 
 # -- takeable -------------------------------------------------------------------------
 def test_a_course_without_requirements_is_takeable(cat: Catalog) -> None:
-    assert takeable(cat, cat.course("py-course"), State()) == []
+    assert unmet_requirements(cat, cat.course("py-course"), State()) == []
 
 
 def test_skill_prerequisites_of_taught_skills_must_hold(cat: Catalog) -> None:
     course = cat.course("reg-course")  # teaches regression, which requires python and algebra|statistics
-    missing = takeable(cat, course, State())
+    missing = unmet_requirements(cat, course, State())
     assert len(missing) == 2
     assert any("python" in m for m in missing)
     assert any("algebra" in m and "statistics" in m for m in missing)
-    assert takeable(cat, course, State(skills={"python": 1, "statistics": 1})) == []
-    assert takeable(cat, course, State(skills={"python": 1, "algebra": 1})) == []
-    assert takeable(cat, course, State(skills={"python": 1})) != []
+    assert unmet_requirements(cat, course, State(skills={"python": 1, "statistics": 1})) == []
+    assert unmet_requirements(cat, course, State(skills={"python": 1, "algebra": 1})) == []
+    assert unmet_requirements(cat, course, State(skills={"python": 1})) != []
 
 
 def test_skill_prerequisites_the_course_teaches_itself_are_not_required(cat: Catalog) -> None:
     course = cat.course("reg-bundle")  # teaches algebra and regression; requires python
-    assert takeable(cat, course, State(skills={"python": 1})) == []
-    assert takeable(cat, course, State()) != []  # its own requires still hold
+    assert unmet_requirements(cat, course, State(skills={"python": 1})) == []
+    assert unmet_requirements(cat, course, State()) != []  # its own requires still hold
 
 
 def test_skill_prerequisite_levels_count(cat: Catalog) -> None:
     course = cat.course("dl-course")  # deep-learning requires regression:2
-    assert takeable(cat, course, State(skills={"regression": 1})) != []
-    assert takeable(cat, course, State(skills={"regression": 2})) == []
+    assert unmet_requirements(cat, course, State(skills={"regression": 1})) != []
+    assert unmet_requirements(cat, course, State(skills={"regression": 2})) == []
 
 
 # -- simulate ---------------------------------------------------------------------------
@@ -238,5 +238,5 @@ def test_simulate_does_not_change_the_start_state(cat: Catalog) -> None:
 
 def test_goal_holds_lists_what_is_missing() -> None:
     st = State(skills={"a": 2}, certs={"c"})
-    assert goal_holds(st, [("a", 2)], ["c"]) == []
-    assert goal_holds(st, [("a", 3), ("b", 1)], ["c", "d"]) == ["a:3", "b:1", "d"]
+    assert unmet_goals(st, [("a", 2)], ["c"]) == []
+    assert unmet_goals(st, [("a", 3), ("b", 1)], ["c", "d"]) == ["a:3", "b:1", "d"]

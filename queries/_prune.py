@@ -1,22 +1,7 @@
-"""The planning problem in compiled form, and the pruning that keeps it small.
+"""Pruning a compiled problem per request, and the relaxed estimates behind it.
 
-A catalog compiles once (cached on the catalog) into *facts* and *actions*
-over integer ids:
-
-facts
-    ``("skill", id, level)`` for levels 1-3, ``("cert", id)``, one fact per
-    distinct ``any_of`` group, and ``("done", course)`` for courses whose
-    program awards a completion certificate.
-actions
-    ``course`` and ``exam`` (the route's steps), ``group`` (zero-cost: one
-    member of an ``any_of`` group makes the group hold) and ``award`` (zero
-    cost: all courses of a program earn its completion certificate).
-
-A course's preconditions are its ``requires`` plus, for every skill it
-teaches, that skill's own ``requires`` unless the course teaches them too.
-
-Pruning, per request: constraint filters (exclude, providers, free only,
-budget/hours caps on single steps), forward reachability from what the
+Constraint filters happen in the planner (exclude, providers, free only,
+budget/hours caps on single steps); here: forward reachability from what the
 learner has, backward relevance from the goals, removal of dominated steps
 (another step needs no more, gives no less and is no worse on every
 measure), and a bound: a greedy route (the h_add relaxed plan, without its
@@ -29,181 +14,11 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
 
-from graph.catalog import Catalog
-from graph.models import AnyOf, CertRef, SkillLevel
+from queries._compile import Compiled, derive
 
-__all__ = [
-    "Action",
-    "Compiled",
-    "Fact",
-    "compiled",
-    "derive",
-    "dominated",
-    "fact_label",
-    "forward",
-    "greedy_route",
-    "relaxed_costs",
-    "relevant",
-    "without_redundant",
-]
-
-Fact = tuple[Any, ...]
-STEP_KINDS = ("course", "exam")
-
-
-@dataclass(slots=True)
-class Action:
-    idx: int
-    kind: str  # course | exam | group | award
-    ref: str  # course id, cert id, or a group/award label
-    pre: tuple[int, ...]
-    add: tuple[int, ...]
-    hours: float = 0.0
-    cost: float = 0.0
-    cost_known: bool = True
-    provider: str | None = None
-    free: bool = True  # takeable under free_only
-    rank: int = 0  # position in sorted id order, for reproducible tie-breaks
-
-    @property
-    def is_step(self) -> bool:
-        return self.kind in STEP_KINDS
-
-
-@dataclass
-class Compiled:
-    facts: list[Fact] = field(default_factory=list)
-    fact_id: dict[Fact, int] = field(default_factory=dict)
-    actions: list[Action] = field(default_factory=list)
-    achievers: list[list[int]] = field(default_factory=list)  # fact -> actions adding it
-    users: list[list[int]] = field(default_factory=list)  # fact -> actions needing it
-    step_of: dict[str, int] = field(default_factory=dict)  # course/cert id -> action
-    program_courses: dict[str, list[str]] = field(default_factory=dict)
-    derived: list[int] = field(default_factory=list)  # group and award actions
-    derived_users: list[list[int]] = field(default_factory=list)  # fact -> derived actions needing it
-
-    def fact(self, key: Fact) -> int:
-        fid = self.fact_id.get(key)
-        if fid is None:
-            fid = self.fact_id[key] = len(self.facts)
-            self.facts.append(key)
-        return fid
-
-    def skill_facts(self, skill: str, level: int) -> list[int]:
-        return [self.fact(("skill", skill, k)) for k in range(1, level + 1)]
-
-
-def compiled(catalog: Catalog) -> Compiled:
-    """The compiled problem of ``catalog`` (built once, then cached)."""
-    return catalog.derived("planner.compiled", _compile)
-
-
-def _compile(catalog: Catalog) -> Compiled:
-    cp = Compiled()
-    skills = {s.id: s for s in catalog.skills}
-    groups: dict[frozenset[int], int] = {}
-    group_actions: list[tuple[int, int]] = []  # (member fact, group fact)
-
-    def atom(m: SkillLevel | CertRef) -> int:
-        if isinstance(m, CertRef):
-            return cp.fact(("cert", m.cert))
-        return cp.fact(("skill", m.skill, m.level))
-
-    def requirement(r: Any) -> int:
-        if not isinstance(r, AnyOf):
-            return atom(r)
-        members = frozenset(atom(m) for m in r.any_of)
-        if len(members) == 1:
-            return next(iter(members))
-        if members not in groups:
-            label = "one of " + ", ".join(sorted(fact_label(cp.facts[m]) for m in members))
-            gid = groups[members] = cp.fact(("group", label))
-            group_actions.extend((m, gid) for m in sorted(members))
-        return groups[members]
-
-    def satisfied_by(r: Any, taught: dict[str, int]) -> bool:
-        members = r.any_of if isinstance(r, AnyOf) else [r]
-        return any(isinstance(m, SkillLevel) and taught.get(m.skill, 0) >= m.level for m in members)
-
-    awarded_programs = {c.program for c in catalog.certs if c.kind == "completion" and c.program}
-    in_awarded: set[str] = set()
-    for p in catalog.programs:
-        cp.program_courses[p.id] = list(p.courses)
-        if p.id in awarded_programs:
-            in_awarded.update(p.courses)
-
-    ranked = sorted([c.id for c in catalog.courses] + [c.id for c in catalog.certs if c.kind == "vendor-exam"])
-    rank = {rid: i for i, rid in enumerate(ranked)}
-    pending: list[Action] = []
-    for c in catalog.courses:
-        taught: dict[str, int] = {}
-        for t in c.teaches:
-            taught[t.skill] = max(taught.get(t.skill, 0), t.level)
-        pre: list[int] = [requirement(r) for r in c.requires]
-        for sid in taught:
-            skill = skills.get(sid)
-            for r in skill.requires if skill else []:
-                if not satisfied_by(r, taught):
-                    pre.append(requirement(r))
-        pre_set = set(pre)
-        # A level the course itself requires is no gain (delete-free: it already holds).
-        add = [f for sid, lvl in taught.items() for f in cp.skill_facts(sid, lvl) if f not in pre_set]
-        if c.id in in_awarded:
-            add.append(cp.fact(("done", c.id)))
-        pending.append(Action(
-            idx=-1, kind="course", ref=c.id, pre=_uniq(pre), add=_uniq(add), hours=float(c.hours),
-            cost=float(c.cost_usd or 0.0), cost_known=c.cost_usd is not None, provider=c.provider,
-            free=c.is_free, rank=rank[c.id],
-        ))
-    for cert in catalog.certs:
-        pre = [requirement(r) for r in cert.requires]
-        if cert.kind == "vendor-exam":
-            pending.append(Action(
-                idx=-1, kind="exam", ref=cert.id, pre=_uniq(pre), add=(cp.fact(("cert", cert.id)),),
-                hours=float(cert.prep_hours), cost=float(cert.exam_cost_usd or 0.0),
-                cost_known=cert.exam_cost_usd is not None, provider=cert.provider,
-                free=cert.exam_cost_usd == 0, rank=rank[cert.id],
-            ))
-        elif cert.program:
-            done = [cp.fact(("done", cid)) for cid in cp.program_courses.get(cert.program, [])]
-            pending.append(Action(idx=-1, kind="award", ref=cert.id, pre=_uniq(pre + done),
-                                  add=(cp.fact(("cert", cert.id)),), free=False))
-    for member, gid in group_actions:
-        pending.append(Action(idx=-1, kind="group", ref=fact_label(cp.facts[gid]), pre=(member,), add=(gid,)))
-
-    cp.achievers = [[] for _ in cp.facts]
-    cp.users = [[] for _ in cp.facts]
-    cp.derived_users = [[] for _ in cp.facts]
-    for i, a in enumerate(pending):
-        a.idx = i
-        cp.actions.append(a)
-        if a.is_step:
-            cp.step_of[a.ref] = i
-        else:
-            cp.derived.append(i)
-        for f in a.add:
-            cp.achievers[f].append(i)
-        for f in a.pre:
-            cp.users[f].append(i)
-            if not a.is_step:
-                cp.derived_users[f].append(i)
-    return cp
-
-
-def _uniq(xs: Iterable[int]) -> tuple[int, ...]:
-    return tuple(dict.fromkeys(xs))
-
-
-def fact_label(fact: Fact) -> str:
-    kind = fact[0]
-    if kind == "skill":
-        return fact[1] if fact[2] == 1 else f"{fact[1]}:{fact[2]}"
-    return str(fact[1])
-
+__all__ = ["dominated", "executable", "forward", "greedy_route", "relaxed_costs", "relevant", "without_redundant"]
 
 
 def forward(cp: Compiled, initial: set[int], allowed: list[bool]) -> tuple[set[int], list[bool]]:
@@ -264,12 +79,12 @@ def relevant(cp: Compiled, goals: Iterable[int], initial: set[int], usable: list
     return facts, acts
 
 
-def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int],
-              objective: str, keep: set[int], cost: list[float], *,
-              by_hours: bool = True, by_cost: bool = True) -> set[int]:
+def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], keep: set[int],
+              primary: list[float], cost: list[float], *, by_hours: bool = True, by_cost: bool = True) -> set[int]:
     """Steps that another relevant step dominates (see the module docstring).
 
-    ``cost`` is each action's cost in USD as this request counts it; hours and
+    ``primary`` is each action's cost in the request's objective, ``cost`` its
+    cost in USD as this request counts it; hours and
     cost are compared only where they matter (``by_hours``, ``by_cost``: the
     objective or a cap). A precondition also counts as held when the same
     skill at a higher level is.
@@ -294,9 +109,6 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int],
                             more.add(lower)
             implied[ai] = frozenset(more)
 
-    def primary(a: Action) -> float:
-        return a.hours if objective == "hours" else cost[a.idx] if objective == "cost" else 1.0
-
     for ai, effects in eff.items():
         if ai in keep or not effects:
             continue
@@ -308,7 +120,7 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int],
             b = cp.actions[bi]
             if (by_hours and b.hours > a.hours) or (by_cost and cost[bi] > cost[ai]):
                 continue
-            pb, pa = primary(b), primary(a)
+            pb, pa = primary[bi], primary[ai]
             if pb > pa or (pb == pa and b.rank > a.rank):
                 continue
             if pre[bi] <= implied[ai] and effects <= eff[bi]:
@@ -377,25 +189,6 @@ def greedy_route(cp: Compiled, initial: set[int], best: dict[int, int], goals: I
             chosen.add(ai)
             stack.extend(p for p in cp.actions[ai].pre if p not in initial)
     return chosen
-
-
-def derive(cp: Compiled, have: set[int], new: Iterable[int], allowed: Callable[[int], bool]) -> list[tuple[int, int]]:
-    """Fire the zero-cost derived actions (any_of groups, completion awards) that
-    the facts ``new``, just added to ``have``, enable, transitively and only
-    where ``allowed(action)``. Adds their facts to ``have``; returns each
-    (fact, action) derived, in order."""
-    out: list[tuple[int, int]] = []
-    stack = list(new)
-    while stack:
-        f = stack.pop()
-        for di in cp.derived_users[f]:
-            d = cp.actions[di]
-            g = d.add[0]
-            if g not in have and allowed(di) and all(p in have for p in d.pre):
-                have.add(g)
-                out.append((g, di))
-                stack.append(g)
-    return out
 
 
 def executable(cp: Compiled, initial: set[int], chosen: set[int], goals: Iterable[int],

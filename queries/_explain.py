@@ -1,0 +1,240 @@
+"""Explaining a route: its order, what each step gives and whom it serves, why
+goal items are unreachable, and the warnings a learner should read.
+
+Nothing here chooses steps; it describes the steps the solver chose, after
+replaying them under the catalog's plain rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from graph.catalog import Catalog
+from graph.errors import PlanningError
+from queries._compile import Compiled, Fact, derive, fact_label
+from queries.plan_models import GoalItem, Step
+from queries.simulate import State, simulate
+
+if TYPE_CHECKING:
+    from queries._solver import Solution
+    from queries.planner import PlanRequest
+
+__all__ = ["Explainer", "ordered"]
+
+
+def ordered(catalog: Catalog, cp: Compiled, chosen: set[int], initial: set[int],
+            blocked: dict[int, str]) -> tuple[list[int], dict[int, set[int]]]:
+    """Order steps in layers (each takeable after the earlier layers), and map
+    every fact gained to the steps behind it: the step that gave it, or, for an
+    any_of group or a completion certificate, every step behind its parts.
+
+    Within a layer: courses before exams, a program's courses in program
+    order, then by id. Raises PlanningError when the steps cannot be ordered.
+    """
+    have = set(initial)
+    sources: dict[int, set[int]] = {}
+    remaining = set(chosen)
+    order: list[int] = []
+
+    def key(ai: int) -> tuple[Any, ...]:
+        a = cp.actions[ai]
+        pos = catalog.program_position(a.ref) if a.kind == "course" else None
+        return (a.kind == "exam", pos[0] if pos else a.ref, pos[1] if pos else 0, a.ref)
+
+    while remaining:
+        layer = sorted((a for a in remaining if all(p in have for p in cp.actions[a].pre)), key=key)
+        if not layer:
+            raise PlanningError("internal check failed: the solver's steps cannot be ordered")
+        for a in layer:
+            order.append(a)
+            remaining.discard(a)
+            new = [f for f in cp.actions[a].add if f not in have]
+            have.update(new)
+            for f in new:
+                sources[f] = {a}
+            for g, di in derive(cp, have, new, lambda di: di not in blocked):
+                sources[g] = set().union(*(sources.get(p, set()) for p in cp.actions[di].pre))
+    return order, sources
+
+
+class Explainer:
+    """Words for one request: built once the request's constraints are known."""
+
+    def __init__(self, catalog: Catalog, cp: Compiled, request: PlanRequest, blocked: dict[int, str],
+                 reached: set[int], origins: dict[tuple[str, int | None], list[str]]):
+        self.catalog = catalog
+        self.cp = cp
+        self.request = request
+        self.blocked = blocked
+        self.reached = reached
+        self.origins = origins
+
+    @staticmethod
+    def goal_label(item: GoalItem) -> str:
+        return item.id if item.kind == "cert" or item.level == 1 else f"{item.id}:{item.level}"
+
+    # -- why a goal item is out of reach ------------------------------------------------
+    def why(self, item: GoalItem, fid: int | None) -> str:
+        cat = self.catalog
+        if item.kind == "skill":
+            skill = cat.skill(item.id)
+            teachers = cat.teachers.get(item.id, [])
+            if not teachers:
+                if not skill.teachable:
+                    return "learnt on the job: no course or project teaches it"
+                return "nothing teaches it"
+            top = max(level for _, level in teachers)
+            if top < (item.level or 1):
+                return f"nothing teaches it at level {item.level} (courses reach level {top})"
+        if fid is None:
+            return "nothing gives it"
+        return self._why_fact(fid, 0)
+
+    def _why_fact(self, fid: int, depth: int) -> str:
+        cp = self.cp
+        achievers = [cp.actions[a] for a in cp.achievers[fid] if cp.actions[a].kind != "group"]
+        if cp.facts[fid][0] == "group":
+            members = [cp.actions[a].pre[0] for a in cp.achievers[fid]]
+            parts = [f"{fact_label(cp.facts[m])}: {self._why_fact(m, depth + 1)}" for m in members[:3]]
+            return "none of its options is reachable (" + "; ".join(parts) + ")"
+        if not achievers:
+            return "nothing teaches it"
+        allowed = [a for a in achievers if a.idx not in self.blocked]
+        if not allowed:
+            listed = "; ".join(f"{a.ref} ({self.blocked[a.idx]})" for a in achievers[:4])
+            more = f" and {len(achievers) - 4} more" if len(achievers) > 4 else ""
+            return f"excluded by a constraint: {listed}{more}"
+        parts = []
+        for a in allowed[:3]:
+            missing = [f for f in a.pre if f not in self.reached]
+            names = ", ".join(fact_label(cp.facts[f]) for f in missing[:3])
+            if depth < 1 and missing:
+                names += f" ({self._why_fact(missing[0], depth + 1)})"
+            what = "exam" if a.kind == "exam" else "award" if a.kind == "award" else "course"
+            parts.append(f"{what} {a.ref} needs {names}")
+        return "what teaches it needs something unreachable: " + "; ".join(parts)
+
+    @staticmethod
+    def over_cap(name: str, cap: float, least: float) -> str:
+        shown, need = (f"${cap:,.2f}", f"${least:,.2f}") if name == "budget" else (f"{cap:g} h", f"{least:g} h")
+        return f"no route within {name.replace('_', ' ')} {shown}: the least any route to these goals needs is {need}"
+
+    # -- the route ----------------------------------------------------------------------
+    def steps(self, chosen: set[int], initial: set[int], state: State,
+              goal_items: list[tuple[GoalItem, int | None]]) -> list[Step]:
+        """The chosen steps in order, each with what it gives and why it is there.
+        Sets ``by`` (the step that achieves it) on every planned goal item."""
+        cp, cat = self.cp, self.catalog
+        order, sources = ordered(cat, cp, {a for a in chosen if cp.actions[a].is_step}, initial, self.blocked)
+        position = {a: i for i, a in enumerate(order)}
+        # The step that completed each fact: the last one behind it.
+        last = {f: max(srcs, key=position.__getitem__) for f, srcs in sources.items() if srcs}
+        check = simulate(cat, state, [cp.actions[a].ref for a in order], paid=not self.request.free_only)
+        missing_goals = [it.id for it, fid in goal_items
+                         if it.status == "route" and fid is not None and fid not in last and fid not in initial]
+        if not check.ok or missing_goals:
+            raise PlanningError("internal check failed, the solver's route does not hold: "
+                                + "; ".join(check.problems + missing_goals))
+        # A fact made true by an any_of group or a completion certificate is owed to
+        # every step behind it (all courses of the program, say), not just the last.
+        serves: dict[int, dict[str, list[str]]] = {a: {} for a in order}  # step -> targets -> goal labels
+        earns: dict[int, list[str]] = {a: [] for a in order}
+        for f, a in last.items():
+            if cp.facts[f][0] == "cert":
+                earns[a].append(cp.facts[f][1])
+        for item, fid in goal_items:
+            if item.status == "route" and fid is not None and fid in last:
+                item.by = cp.actions[last[fid]].ref
+                targets = " and ".join(self.origins.get((item.id, item.level), ["your target"]))
+                for src in sorted(sources[fid], key=position.__getitem__):
+                    serves[src].setdefault(targets, []).append(self.goal_label(item))
+        needed_by: dict[int, list[str]] = {a: [] for a in order}
+        for a in order:
+            for f in cp.actions[a].pre:
+                for src in sources.get(f, ()):
+                    if src != a and cp.actions[a].ref not in needed_by[src]:
+                        needed_by[src].append(cp.actions[a].ref)
+        out = []
+        gained: set[int] = set(initial)
+        for n, a in enumerate(order, 1):
+            act = cp.actions[a]
+            new = [f for f in act.add if f not in gained]
+            gained.update(act.add)
+            goals = list(dict.fromkeys(g for labels in serves[a].values() for g in labels))
+            out.append(self._step(n, act.kind, act.ref, _gives([cp.facts[f] for f in new]), earns[a],
+                                  goals + needed_by[a], self._reason(act.ref, serves[a], needed_by[a])))
+        return out
+
+    def _reason(self, ref: str, goals: dict[str, list[str]], later: list[str]) -> str:
+        parts = [f"gives {', '.join(labels)} for {target}" for target, labels in goals.items()]
+        if later:
+            parts.append(f"prerequisite of {', '.join(later)}")
+        if ref in self.request.must_include:
+            parts.append("you asked to include it")
+        elif not parts:
+            parts.append("part of the route")
+        pos = self.catalog.program_position(ref)
+        if pos:
+            program = self.catalog.program(pos[0])
+            parts.append(f"course {pos[1] + 1} of {len(program.courses)} in {program.title}")
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:]
+
+    def _step(self, n: int, kind: str, ref: str, gives: list[str], earns: list[str], serves: list[str],
+              reason: str) -> Step:
+        cat = self.catalog
+        if kind == "course":
+            c = cat.course(ref)
+            cost = 0.0 if self.request.free_only else c.cost_usd
+            return Step(order=n, id=c.id, kind="course", title=c.title, provider=c.provider, format=c.format,
+                        hours=c.hours, cost_usd=cost, free_audit=c.free_audit, gives=gives, earns=earns,
+                        serves=serves, reason=reason, url=c.url)
+        x = cat.cert(ref)
+        return Step(order=n, id=x.id, kind="exam", title=f"{x.name} exam", provider=x.provider, format="exam",
+                    hours=x.prep_hours, cost_usd=x.exam_cost_usd, gives=gives, earns=earns, serves=serves,
+                    reason=reason, url=x.url)
+
+    # -- warnings -------------------------------------------------------------------------
+    def warnings(self, steps: list[Step], goal_items: list[tuple[GoalItem, int | None]], sol: Solution) -> list[str]:
+        cat, req = self.catalog, self.request
+        out: list[str] = []
+
+        def warn(text: str) -> None:
+            if text not in out:
+                out.append(text)
+
+        for s in steps:
+            if s.cost_usd is None:
+                warn(f"{s.id}: the catalog has no price for it; counted as $0")
+            if s.kind == "exam":
+                years = cat.cert(s.id).recommended_experience_years
+                if years:
+                    warn(f"{s.id}: {cat.cert(s.id).provider or 'the vendor'} recommends {years:g}+ years of "
+                         "hands-on experience before this exam; no course replaces it")
+        if req.cert and req.cert in cat and cat.cert(req.cert).kind == "vendor-exam":
+            years = cat.cert(req.cert).recommended_experience_years
+            if years and not any(s.id == req.cert for s in steps):
+                warn(f"{req.cert}: recommended {years:g}+ years of hands-on experience")
+        if sol.status == "feasible" and sol.notes:
+            warn("not proven optimal: the solver's answers did not pass certification ("
+                 + "; ".join(sol.notes) + "); the route is valid and checked step by step")
+        on_job = [it.id for it, _ in goal_items if it.status == "not-planned" and it.kind == "skill"
+                  and not cat.skill(it.id).teachable]
+        not_planned = [it.id for it, _ in goal_items if it.status == "not-planned" and it.id not in on_job]
+        if on_job:
+            warn(f"learnt on the job, no course teaches it (optional for this role): {', '.join(on_job)}")
+        if not_planned:
+            warn(f"optional for this role and not planned (use include_optional): {', '.join(not_planned)}")
+        return out
+
+
+def _gives(facts: Sequence[Fact]) -> list[str]:
+    best: dict[str, int] = {}
+    certs = []
+    for f in facts:
+        if f[0] == "skill":
+            best[f[1]] = max(best.get(f[1], 0), f[2])
+        elif f[0] == "cert":
+            certs.append(f[1])
+    return [s if lvl == 1 else f"{s}:{lvl}" for s, lvl in best.items()] + certs

@@ -1,0 +1,85 @@
+"""What the planner returns: a route, its steps, goals, schedule and what could not be reached.
+
+``Plan.model_dump()`` is the JSON of the CLI (``--format json``) and of the
+HTTP API's ``POST /plan``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = ["OBJECTIVES", "GoalItem", "Objective", "Plan", "Step", "Unreachable", "Week"]
+
+OBJECTIVES = ("hours", "cost", "steps")
+Objective = Literal["hours", "cost", "steps"]
+
+
+class Step(BaseModel):
+    """One course or exam of a route, with why it is there."""
+
+    order: int
+    id: str
+    kind: Literal["course", "exam"]
+    title: str
+    provider: str | None = None
+    format: str | None = None
+    hours: float
+    cost_usd: float | None = Field(description="USD counted for this step; null when the catalog does not know it")
+    free_audit: bool = False
+    gives: list[str] = Field(description="skills ('id' or 'id:level') and certs this step adds")
+    earns: list[str] = []
+    serves: list[str] = Field(description="goal items and later steps that need what it gives")
+    reason: str
+    url: str | None = None
+    week_start: int | None = None
+    week_end: int | None = None
+
+
+class Unreachable(BaseModel):
+    id: str
+    kind: str = "skill"
+    importance: str = "essential"
+    reason: str
+
+
+class GoalItem(BaseModel):
+    id: str
+    kind: Literal["skill", "cert"]
+    level: int | None = None
+    importance: Literal["essential", "optional"] = "essential"
+    status: Literal["held", "route", "unreachable", "not-planned"]
+    by: str | None = Field(default=None, description="the step that achieves it")
+
+
+class Week(BaseModel):
+    week: int
+    hours: float
+    steps: list[str]
+
+
+class Plan(BaseModel):
+    """A route and its explanation; ``model_dump()`` is the CLI's and API's JSON."""
+
+    feasible: bool
+    optimal: bool
+    objective: Objective
+    total_hours: float
+    total_cost_usd: float
+    total_steps: int
+    bound: float | None = Field(default=None, description="the solver's proven lower bound on the objective")
+    time_limited: bool = Field(default=False, description="the solver's time limit cut the search short: a "
+                                                          "faster machine may find a cheaper route or prove this one")
+    weeks: int | None = None
+    hours_per_week: float | None = None
+    target: dict[str, Any] = {}
+    have: list[str] = []
+    constraints: dict[str, Any] = {}
+    steps: list[Step] = []
+    unreachable: list[Unreachable] = []
+    goals: list[GoalItem] = []
+    schedule: list[Week] = []
+    warnings: list[str] = []
+    alternatives: list[Plan] = []
+    solve_ms: float = 0.0
