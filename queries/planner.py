@@ -34,7 +34,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from graph.catalog import Catalog
-from graph.errors import PlanningError, UnknownId, suggest
+from graph.errors import PlanningBug, PlanningError, UnknownId, suggest
 from graph.models import parse_level
 from queries._problem import (
     Compiled,
@@ -594,7 +594,7 @@ class _Request:
         missing_goals = [it for it, fid in self.goal_items
                          if it.status == "route" and fid is not None and fid not in last and fid not in initial]
         if not check.ok or missing_goals:
-            raise PlanningError("internal check failed, the solver's route does not hold: "
+            raise PlanningBug("internal check failed, the solver's route does not hold: "
                                 + "; ".join(check.problems + [g.id for g in missing_goals]))
         # A fact made true by an any_of group or a completion certificate is owed to
         # every step behind it (all courses of the program, say), not just the last.
@@ -643,7 +643,7 @@ class _Request:
         while remaining:
             layer = [a for a in remaining if all(p in have for p in cp.actions[a].pre)]
             if not layer:
-                raise PlanningError("internal check failed: the solver's steps cannot be ordered")
+                raise PlanningBug("internal check failed: the solver's steps cannot be ordered")
             layer.sort(key=self._order_key)
             for a in layer:
                 order.append(a)
