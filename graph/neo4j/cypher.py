@@ -55,12 +55,12 @@ def _types(types: tuple[str, ...]) -> str:
 
 def _owned_out(kind: Kind) -> tuple[str, ...]:
     """Types of the relationships a record of ``kind`` owns and starts."""
-    return tuple(dict.fromkeys(r.type for r in RELATIONSHIPS if r.owner == kind and r.start == kind))
+    return tuple(dict.fromkeys(r.type for r in RELATIONSHIPS if r.start == kind and not r.rel.owned_by_end))
 
 
 def _owned_in(kind: Kind) -> tuple[str, ...]:
     """Types of the relationships a record of ``kind`` owns and ends (a program's PART_OF)."""
-    return tuple(dict.fromkeys(r.type for r in RELATIONSHIPS if r.owner == kind and r.end == kind))
+    return tuple(dict.fromkeys(r.type for r in RELATIONSHIPS if r.end == kind and r.rel.owned_by_end))
 
 
 # -- schema -----------------------------------------------------------------------------

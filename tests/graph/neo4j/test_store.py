@@ -101,6 +101,17 @@ def test_replace_removes_what_the_file_no_longer_has(store: Any) -> None:
     assert_same_catalog(store.snapshot(), smaller)
 
 
+def test_upsert_keeps_the_links_other_records_own_to_the_loaded_ones(store: Any) -> None:
+    rich = rich_catalog()
+    store.load(rich)
+    refs = list(references(rich))
+    # Records others link to that link to nothing themselves: a catalog of them alone is complete.
+    leaves = {r.dst for r in refs} - {r.src for r in refs}
+    assert {"python", "algebra"} <= leaves
+    store.load(Catalog(skills=[s for s in rich.skills if s.id in leaves]))
+    assert_same_catalog(store.snapshot(), rich)  # gradient-descent still requires algebra, ...
+
+
 def test_upsert_keeps_other_records_and_replaces_loaded_ones(store: Any) -> None:
     rich = rich_catalog()
     store.load(rich)
