@@ -34,6 +34,7 @@ __all__ = [
     "CatalogError",
     "CatalogIssue",
     "AuthFailed",
+    "CycleIssue",
     "CypherRejected",
     "KindChanged",
     "PlanningBug",
@@ -67,6 +68,28 @@ class CatalogIssue:
         return f"{where}: {self.message}" if where else self.message
 
 
+class CycleIssue(CatalogIssue):
+    """The issue of a prerequisite cycle; ``cycle`` is the ring of skill ids, as data.
+
+    ``cycle`` is a slot, not a field, so reports that show an issue's fields
+    (``vars(issue)``) show the same keys for every issue.
+
+    Examples
+    --------
+    >>> issue = CycleIssue(["a", "b"])
+    >>> str(issue), issue.cycle
+    ('a:requires: prerequisite cycle among skills: a -> b -> a', ('a', 'b'))
+    """
+
+    __slots__ = ("cycle",)
+    cycle: tuple[str, ...]
+
+    def __init__(self, cycle: Sequence[str], file: str | None = None) -> None:
+        ring = " -> ".join([*cycle, cycle[0]]) if cycle else "?"
+        super().__init__(f"prerequisite cycle among skills: {ring}", cycle[0] if cycle else None, "requires", file)
+        object.__setattr__(self, "cycle", tuple(cycle))
+
+
 class CatalogError(SkillGraphError):
     """A catalog could not be loaded; ``issues`` lists every error found."""
 
@@ -84,10 +107,7 @@ class PrerequisiteCycle(CatalogError):
 
     def __init__(self, cycle: Sequence[str], file: str | None = None, issues: Sequence[CatalogIssue] = ()):
         self.cycle = list(cycle)
-        ring = " -> ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
-        own = CatalogIssue(f"prerequisite cycle among skills: {ring}", self.cycle[0] if self.cycle else None,
-                           "requires", file)
-        super().__init__(list(issues) or [own])
+        super().__init__(list(issues) or [CycleIssue(self.cycle, file)])
 
 
 class KindChanged(CatalogError):

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from graph.catalog import KINDS, Catalog
-from graph.errors import CatalogError, CatalogIssue, PrerequisiteCycle, suggest
+from graph.errors import CatalogError, CatalogIssue, CycleIssue, PrerequisiteCycle, suggest
 from graph.models import Cert, Course, Program, Role, Situation, Skill, Source
 from loaders.checks import check_catalog, duplicate_ids
 
@@ -206,10 +206,9 @@ def _load_cached(resolved: str, shown: str, mtime_ns: int, size: int) -> Catalog
     catalog, issues = parse_catalog(data, shown)
     if catalog is None:
         errors = [i for i in issues if i.severity == "error"]
-        cycle = next((i for i in errors if i.message.startswith("prerequisite cycle")), None)
+        cycle = next((i for i in errors if isinstance(i, CycleIssue)), None)
         if cycle is not None:
-            ring = cycle.message.split(": ", 1)[1].split(" -> ")[:-1]
-            raise PrerequisiteCycle(ring, shown, issues=errors)
+            raise PrerequisiteCycle(cycle.cycle, shown, issues=errors)
         raise CatalogError(errors)
     catalog.load_warnings = [i for i in issues if i.severity == "warning"]
     return catalog

@@ -35,7 +35,7 @@ from pydantic import BaseModel, Field
 
 from graph.catalog import Catalog
 from graph.errors import PlanningBug, PlanningError, UnknownId, suggest
-from graph.models import parse_level
+from graph.models import format_level_ref, parse_level_ref
 from queries._problem import (
     Compiled,
     compiled,
@@ -329,10 +329,11 @@ class _Request:
             cat.cert(self.cert)
             items.append(GoalItem(id=self.cert, kind="cert", status="route"))
         for text in self.skills:
-            sid, _, lvl = text.partition(":")
+            ref = parse_level_ref(text)
+            sid = ref.id
             cat.skill(sid)
             try:
-                level = parse_level(lvl) if lvl else 1
+                level = ref.level or 1
             except ValueError as err:
                 raise PlanningError(f"skills {text!r}: {err}") from None
             items.append(GoalItem(id=sid, kind="skill", level=level, status="route"))
@@ -388,7 +389,7 @@ class _Request:
             else:
                 item.status = "unreachable"
                 self.unreachable.append(Unreachable(
-                    id=item.id if item.kind == "cert" or item.level == 1 else f"{item.id}:{item.level}",
+                    id=format_level_ref(item.id, item.level, implied=1),
                     kind=item.kind, importance=item.importance, reason=self._why(item, fid)))
         must: set[int] = set()
         for sid, given in must_map.items():
@@ -606,7 +607,7 @@ class _Request:
         for item, fid in self.goal_items:
             if item.status == "route" and fid is not None and fid in last:
                 item.by = cp.actions[last[fid]].ref
-                label = item.id if item.kind == "cert" or item.level == 1 else f"{item.id}:{item.level}"
+                label = format_level_ref(item.id, item.level, implied=1)
                 for src in sorted(sources[fid], key=position.__getitem__):
                     serves[src].append(label)
         needed_by: dict[int, list[str]] = {a: [] for a in order}
@@ -764,7 +765,7 @@ def _gives(facts: Sequence[tuple[Any, ...]]) -> list[str]:
             best[f[1]] = max(best.get(f[1], 0), f[2])
         elif f[0] == "cert":
             certs.append(f[1])
-    return [s if lvl == 1 else f"{s}:{lvl}" for s, lvl in best.items()] + certs
+    return [format_level_ref(s, lvl, implied=1) for s, lvl in best.items()] + certs
 
 
 def _schedule(plan: Plan, per_week: float) -> None:
