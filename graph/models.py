@@ -12,7 +12,6 @@ round trip; the integrity checks warn about keys that look like typos.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
@@ -40,7 +39,6 @@ __all__ = [
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # pydantic's regex: $ is the very end
-_ID_RE = re.compile(ID_PATTERN)
 Level = Annotated[int, Field(ge=1, le=3)]
 Importance = Literal["essential", "optional"]
 
@@ -280,6 +278,3 @@ def format_level_ref(id_: str, level: int | None = None, *, implied: int | None 
     """
     return id_ if level is None or level == implied else f"{id_}:{level}"
 
-
-def is_valid_id(value: str) -> bool:
-    return bool(_ID_RE.fullmatch(value))

@@ -8,6 +8,7 @@ the caller as they are (:class:`~graph.neo4j.store.Neo4jStore` maps them).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graph.neo4j.codec import RawGraph, _Node, _Rel
@@ -36,20 +37,12 @@ if TYPE_CHECKING:
 __all__ = ["Neo4jReader"]
 
 
+@dataclass(frozen=True)
 class Neo4jReader:
-    """Reads one database of an injected driver.
+    """Reads ``database`` through ``driver`` (injected: the caller owns and closes it)."""
 
-    Parameters
-    ----------
-    driver : neo4j.Driver
-        Owned by the caller.
-    database : str
-        Passed on every call.
-    """
-
-    def __init__(self, driver: neo4j.Driver, *, database: str = DEFAULT_DATABASE) -> None:
-        self.driver = driver
-        self.database = database
+    driver: neo4j.Driver
+    database: str = field(default=DEFAULT_DATABASE, kw_only=True)
 
     def _read(self, work: Callable[[Any], Any]) -> Any:
         neo4j = import_driver()

@@ -144,15 +144,11 @@ class Neo4jStore:
         batch_size: int = DEFAULT_BATCH_SIZE,
         progress: Progress | None = None,
     ) -> LoadReport:
-        """Write ``catalog`` in one transaction (:meth:`Neo4jWriter.load <graph.neo4j.writer.Neo4jWriter.load>`).
+        """Write ``catalog`` in one transaction; see :meth:`graph.neo4j.writer.Neo4jWriter.load`.
 
-        Raises
-        ------
-        CatalogError
-            Before any write: a dangling reference or a duplicate id; or an
-            id that changes kind without ``replace``.
-        StoreUnavailable, CypherRejected
-            The server failed; nothing was written.
+        Raises :class:`~graph.errors.StoreUnavailable` or
+        :class:`~graph.errors.CypherRejected` when the server fails; nothing
+        is written then.
         """
         with self._errors():
             return self._writer.load(catalog, replace=replace, batch_size=batch_size, progress=progress)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -137,20 +137,12 @@ def _meta_only(catalog: Catalog) -> Catalog:
                    **(catalog.model_extra or {}))
 
 
+@dataclass(frozen=True)
 class Neo4jWriter:
-    """Loads catalogs into one database of an injected driver.
+    """Loads catalogs into ``database`` through ``driver`` (injected: the caller owns and closes it)."""
 
-    Parameters
-    ----------
-    driver : neo4j.Driver
-        Owned by the caller.
-    database : str
-        Passed on every call.
-    """
-
-    def __init__(self, driver: neo4j.Driver, *, database: str = DEFAULT_DATABASE) -> None:
-        self.driver = driver
-        self.database = database
+    driver: neo4j.Driver
+    database: str = field(default=DEFAULT_DATABASE, kw_only=True)
 
     def ensure_schema(self) -> None:
         """Create the uniqueness constraints and indexes unless they exist."""
