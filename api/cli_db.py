@@ -175,7 +175,8 @@ def register(sub: Any) -> None:
 
     p = dsub.add_parser("serve", help="run the local Neo4j-compatible (Bolt) server in the foreground",
                         description="Run ArcadeDB with its Bolt plugin on localhost until Ctrl-C. The root password "
-                                    "comes from SKILLGRAPH_DB_PASSWORD (or NEO4J_PASSWORD).")
+                                    "comes from SKILLGRAPH_DB_PASSWORD (NEO4J_PASSWORD wins when set, as for "
+                                    "every command).")
     p.add_argument("--data", default=os.environ.get("SKILLGRAPH_DB_DATA") or str(_DEFAULT_DATA),
                    help=f"persistent data directory (default: $SKILLGRAPH_DB_DATA or {_DEFAULT_DATA})")
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
