@@ -41,6 +41,8 @@ from graph.schema import (
 __all__ = [
     "GraphReport",
     "RawGraph",
+    "RawNode",
+    "RawRel",
     "catalog_from_graph",
     "decode_props",
     "encode_props",
@@ -146,14 +148,18 @@ def meta_catalog(props: Mapping[str, Any]) -> Catalog | None:
 
 # -- reading back ------------------------------------------------------------------------------
 @dataclass
-class _Node:
+class RawNode:
+    """A node as read: element id, labels, properties."""
+
     eid: str
     labels: list[str]
     props: dict[str, Any]
 
 
 @dataclass
-class _Rel:
+class RawRel:
+    """A relationship as read, with the labels and ids of both ends."""
+
     type: str
     start: str
     end: str
@@ -168,8 +174,8 @@ class _Rel:
 class RawGraph:
     """What a snapshot reads: catalog nodes, catalog relationships, the catalog node, other labels/types."""
 
-    nodes: list[_Node] = field(default_factory=list)
-    relationships: list[_Rel] = field(default_factory=list)
+    nodes: list[RawNode] = field(default_factory=list)
+    relationships: list[RawRel] = field(default_factory=list)
     meta: dict[str, Any] | None = None
     other_labels: dict[str, int] = field(default_factory=dict)
     other_types: dict[str, int] = field(default_factory=dict)
@@ -224,7 +230,7 @@ def catalog_from_graph(raw: RawGraph) -> GraphReport:
     """
     issues: list[CatalogIssue] = []
     err = issues.append
-    records: dict[str, tuple[Kind, str, _Node]] = {}
+    records: dict[str, tuple[Kind, str, RawNode]] = {}
     seen_eids: set[str] = set()
     by_id: dict[str, str] = {}
     for node in raw.nodes:
@@ -247,7 +253,7 @@ def catalog_from_graph(raw: RawGraph) -> GraphReport:
         by_id[rid] = node.eid
         records[node.eid] = (KIND_OF_LABEL[managed[0]], rid, node)
 
-    links: dict[str, dict[str, list[tuple[_Rel, str, Kind]]]] = {}
+    links: dict[str, dict[str, list[tuple[RawRel, str, Kind]]]] = {}
     allowed = {(t, a, b) for t, a, b in RELATIONSHIPS}
     starts = {t: {a for tt, a, _ in RELATIONSHIPS if tt == t} for t in RELATIONSHIP_TYPES}
     ends = {t: {b for tt, _, b in RELATIONSHIPS if tt == t} for t in RELATIONSHIP_TYPES}
@@ -340,14 +346,14 @@ def catalog_from_graph(raw: RawGraph) -> GraphReport:
     return GraphReport(catalog, issues, invalid)
 
 
-def _fields_from_links(kind: Kind, links: dict[str, list[tuple[_Rel, str, Kind]]], rid: str,
+def _fields_from_links(kind: Kind, links: dict[str, list[tuple[RawRel, str, Kind]]], rid: str,
                        issues: list[CatalogIssue]) -> dict[str, Any]:
     out: dict[str, Any] = {}
 
-    def ordered(field_name: str) -> list[tuple[_Rel, str, Kind]]:
+    def ordered(field_name: str) -> list[tuple[RawRel, str, Kind]]:
         return sorted(links.get(field_name, []), key=lambda x: _position(x[0].props.get("order"), x[1]))
 
-    def atom(rel: _Rel, target: str, target_kind: Kind) -> dict[str, Any]:
+    def atom(rel: RawRel, target: str, target_kind: Kind) -> dict[str, Any]:
         if target_kind == "cert":
             return {"cert": target}
         level = rel.props.get("level")
@@ -355,7 +361,7 @@ def _fields_from_links(kind: Kind, links: dict[str, list[tuple[_Rel, str, Kind]]
 
     if "requires" in FIELDS[kind]:  # any_of groups: members share ``group``, ordered by ``member``
         slots: list[tuple[tuple[int, float, str], Any]] = []
-        groups: dict[str, list[tuple[_Rel, str, Kind]]] = {}
+        groups: dict[str, list[tuple[RawRel, str, Kind]]] = {}
         for rel, target, target_kind in ordered("requires"):
             group = rel.props.get("group")
             if group is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from graph.neo4j.codec import RawGraph, _Node, _Rel
+from graph.neo4j.codec import RawGraph, RawNode, RawRel
 from graph.neo4j.cypher import (
     COUNT_LABEL,
     COUNT_NODES,
@@ -61,10 +61,10 @@ class Neo4jReader:
 def _read_graph(tx: Any) -> RawGraph:
     raw = RawGraph()
     for label in LABELS.values():
-        raw.nodes += [_Node(r["eid"], list(r["labels"]), dict(r["props"])) for r in tx.run(READ_NODES[label])]
+        raw.nodes += [RawNode(r["eid"], list(r["labels"]), dict(r["props"])) for r in tx.run(READ_NODES[label])]
     for rtype in RELATIONSHIP_TYPES:
         raw.relationships += [
-            _Rel(rtype, r["start"], r["end"], dict(r["props"] or {}), list(r["start_labels"]), r["start_id"],
+            RawRel(rtype, r["start"], r["end"], dict(r["props"] or {}), list(r["start_labels"]), r["start_id"],
                  list(r["end_labels"]), r["end_id"])
             for r in tx.run(READ_RELATIONSHIPS[rtype])]
     meta = tx.run(READ_META, id=META_ID).single()
