@@ -26,10 +26,19 @@ from typing import Any
 
 import yaml
 
-from graph.bolt_server import DEV_PASSWORD
 from graph.catalog import Catalog
-from graph.errors import CatalogError, CatalogIssue, CypherRejected
-from graph.neo4j_store import Neo4jSettings, Neo4jStore
+from graph.errors import CatalogError, CatalogIssue, CypherRejected, PortInUse, StoreUnavailable, WeakPassword
+from graph.neo4j.settings import (
+    DEFAULT_DATABASE,
+    DEFAULT_HEAP,
+    DEFAULT_PORT,
+    DEFAULT_URI,
+    DEFAULT_USER,
+    DEV_PASSWORD,
+    Neo4jSettings,
+    password_from_env,
+)
+from graph.neo4j.store import Neo4jStore
 from graph.store import DEFAULT_BATCH_SIZE
 from loaders import check_catalog, load_catalog, parse_catalog, read_catalog_data
 
@@ -158,21 +167,23 @@ def _add_format(p: argparse.ArgumentParser) -> None:
 
 def register(sub: Any) -> None:
     """Add ``db``, ``cypher`` and ``export`` to the ``skillgraph`` subcommands."""
-    env_help = ("The database: NEO4J_URI (default bolt://localhost:7687), NEO4J_USER (root), NEO4J_PASSWORD "
-                "(or SKILLGRAPH_DB_PASSWORD), NEO4J_DATABASE (skillgraph).")
+    env_help = (f"The database: NEO4J_URI (default {DEFAULT_URI}), NEO4J_USER ({DEFAULT_USER}), NEO4J_PASSWORD "
+                f"(or SKILLGRAPH_DB_PASSWORD), NEO4J_DATABASE ({DEFAULT_DATABASE}).")
     db = sub.add_parser("db", help="the graph database: serve, load, status, validate", description=env_help)
     dsub = db.add_subparsers(dest="db_command", metavar="SUBCOMMAND")
     dsub.required = True
 
     p = dsub.add_parser("serve", help="run the local Neo4j-compatible (Bolt) server in the foreground",
                         description="Run ArcadeDB with its Bolt plugin on localhost until Ctrl-C. The root password "
-                                    "comes from SKILLGRAPH_DB_PASSWORD (or NEO4J_PASSWORD).")
+                                    "comes from SKILLGRAPH_DB_PASSWORD (NEO4J_PASSWORD wins when set, as for "
+                                    "every command).")
     p.add_argument("--data", default=os.environ.get("SKILLGRAPH_DB_DATA") or str(_DEFAULT_DATA),
                    help=f"persistent data directory (default: $SKILLGRAPH_DB_DATA or {_DEFAULT_DATA})")
-    p.add_argument("--port", type=int, default=7687, help="Bolt port (default: 7687; 0: any free port)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+                   help=f"Bolt port (default: {DEFAULT_PORT}; 0: any free port)")
     p.add_argument("--http-port", type=int, default=0, help="ArcadeDB HTTP port (default: any free port)")
-    p.add_argument("--database", default="skillgraph", help="database name (default: skillgraph)")
-    p.add_argument("--heap", default="2g", help="Java heap limit (default: 2g)")
+    p.add_argument("--database", default=DEFAULT_DATABASE, help=f"database name (default: {DEFAULT_DATABASE})")
+    p.add_argument("--heap", default=DEFAULT_HEAP, help=f"Java heap limit (default: {DEFAULT_HEAP})")
     p.add_argument("--dev", action="store_true",
                    help=f"allow a default or empty password (then: {DEV_PASSWORD}); for a throwaway server")
     p.set_defaults(handler=_serve)
@@ -217,9 +228,12 @@ def register(sub: Any) -> None:
 
 # -- handlers ------------------------------------------------------------------------------------------
 def _serve(args: argparse.Namespace) -> int:
-    from graph.bolt_server import BoltServer, check_password, password_from_env, serve_until_signal
+    from graph.neo4j.local_server import BoltServer, check_password, serve_until_signal
 
-    password = check_password(password_from_env(), dev=args.dev)
+    try:
+        password = check_password(password_from_env(), dev=args.dev)
+    except WeakPassword as err:
+        raise WeakPassword(f"{err} (or pass --dev for a throwaway local server)") from err
     server = BoltServer(args.data, password=password, port=args.port, http_port=args.http_port,
                         database=args.database, heap=args.heap)
     print(f"starting the graph server (data: {server.data_dir}) ...", flush=True)
@@ -232,7 +246,10 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  export NEO4J_PASSWORD={shown}")
         print("press Ctrl-C to stop", flush=True)
 
-    serve_until_signal(server, ready)
+    try:
+        serve_until_signal(server, ready)
+    except PortInUse as err:
+        raise StoreUnavailable(f"{err}; choose another --port") from err
     print(f"stopped; data kept in {server.data_dir}", flush=True)
     return 0
 
@@ -268,15 +285,15 @@ def _status(args: argparse.Namespace) -> int:
     with _store() as store:
         st = store.status()
     if args.format == "json":
-        print(json.dumps(st, indent=2))
+        print(json.dumps(st.model_dump(), indent=2))
         return 0
-    print(f"{st['uri']} database {st['database']}: {st['server']}, Bolt {st['protocol']}")
-    if st["name"] or st["loaded_at"]:
-        print(f"catalog: {st['name'] or '(no name)'}, loaded {st['loaded_at'] or 'by hand'}")
+    print(f"{st.uri} database {st.database}: {st.server}, Bolt {st.protocol}")
+    if st.name or st.loaded_at:
+        print(f"catalog: {st.name or '(no name)'}, loaded {st.loaded_at or 'by hand'}")
     else:
         print("catalog: none loaded (skillgraph db load)")
-    print("nodes: " + ", ".join(f"{n} {label}" for label, n in st["nodes"].items()))
-    print("relationships: " + ", ".join(f"{n} {t}" for t, n in st["relationships"].items()))
+    print("nodes: " + ", ".join(f"{n} {label}" for label, n in st.nodes.items()))
+    print("relationships: " + ", ".join(f"{n} {t}" for t, n in st.relationships.items()))
     return 0
 
 

@@ -9,7 +9,7 @@ error and keeps the last good snapshot, so ``/plan`` keeps answering while
 Neo4j is down.
 
 Sources are small adapters behind one protocol: the shipped seed, a catalog
-file, or Neo4j (through :mod:`graph.neo4j_store`, imported only when used).
+file, or Neo4j (through :mod:`graph.neo4j.store`, imported only when used).
 Tests inject their own source into :func:`api.app.create_app`.
 """
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import socket
 import threading
 import time
@@ -37,6 +36,7 @@ from pydantic import BaseModel
 from api.settings import Settings
 from graph.catalog import Catalog
 from graph.errors import SkillGraphError, StoreUnavailable
+from graph.neo4j.settings import DEFAULT_PORT, Neo4jSettings
 from loaders import load_catalog
 
 __all__ = [
@@ -118,21 +118,18 @@ class Neo4jSource:
     name = "neo4j"
 
     def __init__(self, settings: Settings):
-        from graph.neo4j_store import Neo4jSettings
-
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
-        self.config = Neo4jSettings.of(settings.neo4j_uri, settings.neo4j_user,
-                                       password or os.environ.get("SKILLGRAPH_DB_PASSWORD"), settings.neo4j_database)
+        self.config = Neo4jSettings.of(settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database)
         self._driver: Any = None
         self._store: Any = None
         self._lock = threading.Lock()
 
     @property
     def store(self) -> Any:
-        """The connected :class:`~graph.neo4j_store.Neo4jStore`; raises StoreUnavailable."""
+        """The connected :class:`~graph.neo4j.store.Neo4jStore`; raises StoreUnavailable."""
         with self._lock:
             if self._store is None:
-                from graph.neo4j_store import Neo4jStore
+                from graph.neo4j.store import Neo4jStore
 
                 if self._driver is None:
                     self._driver = self.config.driver()
@@ -147,7 +144,7 @@ class Neo4jSource:
         """Whether the server accepts a TCP connection (1 s at most; credentials are the refresh's business)."""
         parts = urlsplit(self.config.uri)
         try:
-            with socket.create_connection((parts.hostname or "localhost", parts.port or 7687), timeout=1.0):
+            with socket.create_connection((parts.hostname or "localhost", parts.port or DEFAULT_PORT), timeout=1.0):
                 return True
         except (OSError, ValueError):
             return False

@@ -5,12 +5,12 @@ Usage::
     python benchmarks/bench_neo4j_load.py [--courses 10000] [--batch-size 1000] [--seed 0]
                                           [--skip-row-tx] [--external]
 
-It starts the local server of :mod:`graph.bolt_server` in a temporary
+It starts the local server of :mod:`graph.neo4j.local_server` in a temporary
 directory (``--external``: use the database ``NEO4J_*`` name instead; it is
 wiped), warms the server's JIT up (the seed catalog, then ``--warmup``
 untimed batched loads), then loads :func:`loaders.synthetic.synthetic_catalog`
 into an empty database three ways, all with the same statements
-(:func:`graph.neo4j_store.write_plan`):
+(:func:`graph.neo4j.writer.write_plan`):
 
 batched
     :meth:`Neo4jStore.load`: ``UNWIND $rows ... MERGE`` statements of
@@ -41,7 +41,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.catalog import Catalog  # noqa: E402
-from graph.neo4j_store import Neo4jSettings, Neo4jStore, write_plan  # noqa: E402
+from graph.neo4j.settings import Neo4jSettings  # noqa: E402
+from graph.neo4j.store import Neo4jStore  # noqa: E402
+from graph.neo4j.writer import write_plan  # noqa: E402
 from loaders import load_catalog  # noqa: E402
 
 TARGET_RATIO = 20.0
@@ -108,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.external:
         settings = Neo4jSettings.from_env()
     else:
-        from graph.bolt_server import spawn
+        from graph.neo4j.local_server import spawn
 
         data = tempfile.mkdtemp(prefix="skillgraph-bench-")
         server = spawn(data, password="bench-password-1", heap="4g")
@@ -118,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with Neo4jStore.from_settings(settings) as store:
             driver, db = store.driver, store.database
-            print(f"        {store.status()['server']}")
+            print(f"        {store.status().server}")
             _wipe(driver, db)
             # The server's JIT needs a few loads before its speed settles: warm up untimed.
             store.load(load_catalog(), batch_size=args.batch_size)

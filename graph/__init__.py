@@ -1,15 +1,25 @@
-"""The domain: catalog models, errors and the in-memory graph."""
+"""The domain: catalog models, errors, the graph schema and the in-memory graph.
+
+The stores are :mod:`graph.store` (the protocol), :mod:`graph.embedded` and
+:mod:`graph.neo4j` (imported only when used: it needs the ``server`` extra).
+"""
 
 from graph.catalog import KINDS, Catalog, Kind
 from graph.errors import (
+    AuthFailed,
     CatalogError,
     CatalogIssue,
+    CycleIssue,
     CypherRejected,
+    KindChanged,
+    PlanningBug,
     PlanningError,
+    PortInUse,
     PrerequisiteCycle,
     SkillGraphError,
     StoreUnavailable,
     UnknownId,
+    WeakPassword,
 )
 from graph.models import (
     AnyOf,
@@ -29,6 +39,7 @@ from graph.models import (
 __all__ = [
     "KINDS",
     "AnyOf",
+    "AuthFailed",
     "Catalog",
     "CatalogError",
     "CatalogIssue",
@@ -36,10 +47,14 @@ __all__ = [
     "CertRef",
     "CertValue",
     "Course",
+    "CycleIssue",
     "CypherRejected",
     "Kind",
+    "KindChanged",
     "Need",
+    "PlanningBug",
     "PlanningError",
+    "PortInUse",
     "PrerequisiteCycle",
     "Program",
     "Role",
@@ -50,4 +65,5 @@ __all__ = [
     "Source",
     "StoreUnavailable",
     "UnknownId",
+    "WeakPassword",
 ]

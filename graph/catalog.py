@@ -11,7 +11,7 @@ record with attribute ``type`` (skill, course, program, cert, role); edges
 for an ``any_of`` member, ``group``), ``TEACHES {level}``, ``PART_OF {order}``,
 ``PREPARES_FOR``, ``VALIDATES``, ``NEEDS {level, importance}``,
 ``VALUES {importance}``, ``AWARDED_FOR`` (a completion cert to its program).
-These are the relationship types the Neo4j store uses.
+These are the relationship types of :mod:`graph.schema`, which the stores use too.
 """
 
 from __future__ import annotations
@@ -20,25 +20,18 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from graph.errors import CatalogIssue, UnknownId, suggest
 from graph.models import AnyOf, Cert, CertRef, Course, Item, Program, Role, Situation, Skill, SkillLevel, Source
+from graph.schema import KINDS, RELATIONSHIP_TYPES, Kind, references
 
 __all__ = ["KINDS", "Catalog", "Kind"]
 
 T = TypeVar("T")
-Kind = Literal["skill", "course", "program", "cert", "role"]
-KINDS: dict[Kind, str] = {
-    "skill": "skills",
-    "course": "courses",
-    "program": "programs",
-    "cert": "certs",
-    "role": "roles",
-}
 
 
 class Catalog(BaseModel):
@@ -203,40 +196,13 @@ class Catalog(BaseModel):
         g = nx.MultiDiGraph()
         for kind, item in self.items():
             g.add_node(item.id, type=kind, label=item.label)
-
-        def add_requires(src: str, reqs: list[Any]) -> None:
-            for gi, r in enumerate(reqs):
-                members = r.any_of if isinstance(r, AnyOf) else [r]
-                group = f"g{gi}" if isinstance(r, AnyOf) else None
-                for m in members:
-                    dst = m.skill if isinstance(m, SkillLevel) else m.cert
-                    attrs: dict[str, Any] = {"level": getattr(m, "level", None)}
-                    if group:
-                        attrs["group"] = group
-                    g.add_edge(src, dst, key=f"REQUIRES:{dst}:{group}", type="REQUIRES", **attrs)
-
-        for s in self.skills:
-            add_requires(s.id, s.requires)
-        for c in self.courses:
-            add_requires(c.id, c.requires)
-            for t in c.teaches:
-                g.add_edge(c.id, t.skill, type="TEACHES", level=t.level)
-            for cid in c.prepares_for:
-                g.add_edge(c.id, cid, type="PREPARES_FOR")
-        for p in self.programs:
-            for order, cid in enumerate(p.courses):
-                g.add_edge(cid, p.id, type="PART_OF", order=order)
-        for x in self.certs:
-            add_requires(x.id, x.requires)
-            for sid in x.validates:
-                g.add_edge(x.id, sid, type="VALIDATES")
-            if x.program:
-                g.add_edge(x.id, x.program, type="AWARDED_FOR")
-        for role in self.roles:
-            for n in role.needs:
-                g.add_edge(role.id, n.skill, type="NEEDS", level=n.level, importance=n.importance)
-            for v in role.values:
-                g.add_edge(role.id, v.cert, type="VALUES", importance=v.importance)
+        for ref in references(self):
+            props = dict(ref.props, order=ref.order)
+            attrs = {p: props.get(p) for p in RELATIONSHIP_TYPES[ref.type].graph_props}
+            start, end = ref.ends
+            # One REQUIRES edge per target and group (a group may name a target twice).
+            key = f"REQUIRES:{end}:{attrs.get('group')}" if ref.type == "REQUIRES" else None
+            g.add_edge(start, end, key=key, type=ref.type, **{k: v for k, v in attrs.items() if v is not None})
         return g
 
     def neighbours(self, id_: str) -> dict[str, list[dict[str, Any]]]:
@@ -248,7 +214,7 @@ class Catalog(BaseModel):
             key = data["type"].lower()
             out.setdefault(key, []).append({"id": dst, **_edge_props(data)})
         for src, _, data in g.in_edges(id_, data=True):
-            key = _INVERSE[data["type"]]
+            key = RELATIONSHIP_TYPES[data["type"]].inverse
             out.setdefault(key, []).append({"id": src, **_edge_props(data)})
         return out
 
@@ -263,18 +229,6 @@ class Catalog(BaseModel):
             for i, cid in enumerate(p.courses):
                 out.setdefault(cid, (p.id, i))
         return out
-
-
-_INVERSE = {
-    "REQUIRES": "required_by",
-    "TEACHES": "taught_by",
-    "PART_OF": "has_part",
-    "PREPARES_FOR": "prepared_by",
-    "VALIDATES": "validated_by",
-    "AWARDED_FOR": "awards",
-    "NEEDS": "needed_by",
-    "VALUES": "valued_by",
-}
 
 
 def _edge_props(data: dict[str, Any]) -> dict[str, Any]:

@@ -5,11 +5,23 @@ CLI and the API can turn it into one clear line or a 4xx without a traceback::
 
     SkillGraphError
      ├── CatalogError          a catalog file or record is invalid
-     │    └── PrerequisiteCycle   skills that require each other in a ring
+     │    ├── PrerequisiteCycle   skills that require each other in a ring
+     │    └── KindChanged         a load gives a stored id another kind
      ├── UnknownId             an id that is not in the catalog
      ├── PlanningError         bad planner arguments, or a solver failure
+     │    └── PlanningBug         an internal check failed: a bug, not the caller's mistake
      ├── StoreUnavailable      a store cannot be reached or is closed
+     │    ├── AuthFailed          the server refused the credentials
+     │    ├── WeakPassword        the local server refuses a default or short password
+     │    └── PortInUse           the local server's port is taken
      └── CypherRejected        a curator query refused (write in read-only mode)
+
+Each subclass is one way of handling the error: the interface layer decides
+by type (a 500 for :class:`PlanningBug`, the CLI option to suggest for
+:class:`KindChanged`, :class:`WeakPassword` and :class:`PortInUse`); messages
+here never name a command-line option. Lower-level errors are chained with
+``raise ... from err``; the Neo4j driver's are mapped in one place,
+:func:`graph.neo4j.errors.map_driver_errors`.
 """
 
 from __future__ import annotations
@@ -21,12 +33,18 @@ from dataclasses import dataclass
 __all__ = [
     "CatalogError",
     "CatalogIssue",
+    "AuthFailed",
+    "CycleIssue",
     "CypherRejected",
+    "KindChanged",
+    "PlanningBug",
     "PlanningError",
+    "PortInUse",
     "PrerequisiteCycle",
     "SkillGraphError",
     "StoreUnavailable",
     "UnknownId",
+    "WeakPassword",
     "suggest",
 ]
 
@@ -50,6 +68,28 @@ class CatalogIssue:
         return f"{where}: {self.message}" if where else self.message
 
 
+class CycleIssue(CatalogIssue):
+    """The issue of a prerequisite cycle; ``cycle`` is the ring of skill ids, as data.
+
+    ``cycle`` is a slot, not a field, so reports that show an issue's fields
+    (``vars(issue)``) show the same keys for every issue.
+
+    Examples
+    --------
+    >>> issue = CycleIssue(["a", "b"])
+    >>> str(issue), issue.cycle
+    ('a:requires: prerequisite cycle among skills: a -> b -> a', ('a', 'b'))
+    """
+
+    __slots__ = ("cycle",)
+    cycle: tuple[str, ...]
+
+    def __init__(self, cycle: Sequence[str], file: str | None = None) -> None:
+        ring = " -> ".join([*cycle, cycle[0]]) if cycle else "?"
+        super().__init__(f"prerequisite cycle among skills: {ring}", cycle[0] if cycle else None, "requires", file)
+        object.__setattr__(self, "cycle", tuple(cycle))
+
+
 class CatalogError(SkillGraphError):
     """A catalog could not be loaded; ``issues`` lists every error found."""
 
@@ -67,10 +107,14 @@ class PrerequisiteCycle(CatalogError):
 
     def __init__(self, cycle: Sequence[str], file: str | None = None, issues: Sequence[CatalogIssue] = ()):
         self.cycle = list(cycle)
-        ring = " -> ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
-        own = CatalogIssue(f"prerequisite cycle among skills: {ring}", self.cycle[0] if self.cycle else None,
-                           "requires", file)
-        super().__init__(list(issues) or [own])
+        super().__init__(list(issues) or [CycleIssue(self.cycle, file)])
+
+
+class KindChanged(CatalogError):
+    """A load that would change the kind of a stored id (a skill stored, a course loaded).
+
+    Loading with ``replace`` does that; the CLI names its option for it.
+    """
 
 
 def suggest(name: str, known: Iterable[str], n: int = 3) -> list[str]:
@@ -100,8 +144,28 @@ class PlanningError(SkillGraphError, ValueError):
     """The planner was asked something it cannot answer (bad arguments, solver fault)."""
 
 
+class PlanningBug(PlanningError):
+    """An internal check of the planner failed: a bug to report, not a bad request."""
+
+
 class StoreUnavailable(SkillGraphError):
     """A store cannot be reached, refused the credentials, or was closed."""
+
+
+class AuthFailed(StoreUnavailable):
+    """The graph database refused the user name or password."""
+
+
+class WeakPassword(StoreUnavailable):
+    """The local server refuses an empty, short or well-known root password (unless for development)."""
+
+
+class PortInUse(StoreUnavailable):
+    """The local server's Bolt port is already taken; ``port`` is the port."""
+
+    def __init__(self, port: int):
+        self.port = port
+        super().__init__(f"port {port} is already in use by a Bolt server")
 
 
 class CypherRejected(SkillGraphError):

@@ -12,8 +12,7 @@ round trip; the integrity checks warn about keys that look like typos.
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
@@ -25,8 +24,11 @@ __all__ = [
     "CertValue",
     "Course",
     "Item",
+    "LevelRef",
     "Need",
+    "format_level_ref",
     "parse_level",
+    "parse_level_ref",
     "Program",
     "Requirement",
     "Role",
@@ -37,7 +39,6 @@ __all__ = [
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # pydantic's regex: $ is the very end
-_ID_RE = re.compile(ID_PATTERN)
 Level = Annotated[int, Field(ge=1, le=3)]
 Importance = Literal["essential", "optional"]
 
@@ -110,10 +111,6 @@ class CertValue(_Model):
 
     cert: str
     importance: Importance = "essential"
-
-
-def _need(v: Any) -> Any:
-    return _atom(v)
 
 
 def _cert_value(v: Any) -> Any:
@@ -200,7 +197,7 @@ class Cert(Item):
 class Role(Item):
     title: str
     description: str | None = None
-    needs: list[Annotated[Need, BeforeValidator(_need)]] = []
+    needs: list[Annotated[Need, BeforeValidator(_atom)]] = []
     values: list[Annotated[CertValue, BeforeValidator(_cert_value)]] = []
 
 
@@ -241,5 +238,43 @@ def parse_level(text: str) -> int:
     return level
 
 
-def is_valid_id(value: str) -> bool:
-    return bool(_ID_RE.fullmatch(value))
+class LevelRef(NamedTuple):
+    """An ``"id"`` or ``"id:level"`` reference as written (``have``, goal skills, situations).
+
+    ``level_text`` is what follows the ``:`` (``""`` when nothing does);
+    :attr:`level` parses it, so a caller can check the id before the level.
+    """
+
+    id: str
+    level_text: str
+
+    @property
+    def level(self) -> int | None:
+        """The level written (1-3), None when none is; ValueError (:func:`parse_level`) otherwise."""
+        return parse_level(self.level_text) if self.level_text else None
+
+
+def parse_level_ref(text: str) -> LevelRef:
+    """Split ``"id:level"`` shorthand; the inverse of :func:`format_level_ref`.
+
+    Examples
+    --------
+    >>> parse_level_ref("sql:2"), parse_level_ref("python").level
+    (LevelRef(id='sql', level_text='2'), None)
+    >>> parse_level_ref(format_level_ref("sql", 3)).level
+    3
+    """
+    id_, _, level = text.partition(":")
+    return LevelRef(id_, level)
+
+
+def format_level_ref(id_: str, level: int | None = None, *, implied: int | None = None) -> str:
+    """``"id:level"``, or just ``"id"`` when ``level`` is None or the ``implied`` one.
+
+    Examples
+    --------
+    >>> format_level_ref("sql", 2), format_level_ref("sql", 1, implied=1), format_level_ref("aws-mls")
+    ('sql:2', 'sql', 'aws-mls')
+    """
+    return id_ if level is None or level == implied else f"{id_}:{level}"
+

@@ -6,12 +6,14 @@ it and :meth:`Store.snapshot` reads the whole thing back as a
 property, level, ``any_of`` group, importance and list order comes back
 equal). Two implementations:
 
-:class:`EmbeddedStore`
+:class:`~graph.embedded.EmbeddedStore`
     in memory, the default; what the CLI and the API use when no database is
     configured.
-:class:`~graph.neo4j_store.Neo4jStore`
+:class:`~graph.neo4j.store.Neo4jStore`
     a Neo4j 5 database over Bolt (or the local ArcadeDB server of
-    :mod:`graph.bolt_server`): the system of record that curators edit.
+    :mod:`graph.neo4j.local_server`): the system of record that curators edit.
+
+Both answer :meth:`Store.status` with one :class:`StoreStatus`.
 
 Load semantics, shared by both:
 
@@ -30,27 +32,27 @@ Load semantics, shared by both:
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from pydantic import BaseModel, ConfigDict
+
 from graph.catalog import KINDS, Catalog, Kind
-from graph.errors import CatalogError, CatalogIssue, StoreUnavailable
-from graph.models import AnyOf, CertRef, SkillLevel
+from graph.errors import CatalogError, CatalogIssue, KindChanged
+from graph.schema import LABELS, RELATIONSHIP_TYPES, references
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
-    "EmbeddedStore",
     "LoadReport",
     "Progress",
-    "Reference",
     "Store",
+    "StoreStatus",
     "check_before_load",
+    "check_kinds",
     "copy_catalog",
     "merge_catalogs",
     "reference_issues",
-    "references",
 ]
 
 DEFAULT_BATCH_SIZE = 1000
@@ -69,6 +71,38 @@ class LoadReport:
     statements: int
     seconds: float
     replace: bool
+
+
+class StoreStatus(BaseModel):
+    """What :meth:`Store.status` says, the same shape for every store.
+
+    ``nodes`` counts records by label (``Skill``, ``Course`` ...) and
+    ``relationships`` by type (``REQUIRES``, ``TEACHES`` ...), both in schema
+    order with zeros; ``name`` is the catalog's name and ``loaded_at`` when
+    it was last loaded (ISO 8601). Where the store is (``uri``,
+    ``database``, ``server``, ``protocol``) is None in memory.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    store: Literal["embedded", "neo4j"]
+    uri: str | None = None
+    database: str | None = None
+    server: str | None = None
+    protocol: str | None = None
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+    name: str | None = None
+    loaded_at: str | None = None
+
+    @classmethod
+    def of_catalog(cls, catalog: Catalog, **where: Any) -> StoreStatus:
+        """The counts of ``catalog`` (what a store holding it says)."""
+        rels = dict.fromkeys(RELATIONSHIP_TYPES, 0)
+        for ref in references(catalog):
+            rels[ref.type] += 1
+        nodes = {LABELS[kind]: n for kind, n in zip(KINDS, catalog.counts().values(), strict=True)}
+        return cls(nodes=nodes, relationships=rels, name=catalog.name, **where)
 
 
 @runtime_checkable
@@ -90,8 +124,8 @@ class Store(Protocol):
         """Everything stored, as a catalog equal to what was loaded."""
         ...
 
-    def status(self) -> dict[str, Any]:
-        """Where the store is and what it holds (counts by kind)."""
+    def status(self) -> StoreStatus:
+        """Where the store is and what it holds (nodes by label, relationships by type)."""
         ...
 
     def close(self) -> None:
@@ -99,78 +133,7 @@ class Store(Protocol):
         ...
 
 
-# -- references -----------------------------------------------------------------
-@dataclass(frozen=True)
-class Reference:
-    """One link of a record to another, in the catalog's terms.
-
-    ``type`` is the relationship type of the graph schema; ``field`` the
-    record's key it comes from; ``order`` its position in that list (the
-    position of the ``any_of`` group for a group member, whose place inside
-    the group is ``member``); ``props`` the relationship's properties besides
-    ``order``.
-    """
-
-    type: str
-    src_kind: Kind
-    src: str
-    field: str
-    dst_kind: Kind
-    dst: str
-    order: int
-    member: int | None = None
-    props: tuple[tuple[str, Any], ...] = ()
-
-
-def _requirement_refs(kind: Kind, src: str, reqs: list[Any]) -> Iterator[Reference]:
-    for order, r in enumerate(reqs):
-        grouped = isinstance(r, AnyOf)
-        for member, m in enumerate(r.any_of if isinstance(r, AnyOf) else [r]):
-            props: list[tuple[str, Any]] = []
-            if isinstance(m, SkillLevel):
-                dst_kind: Kind = "skill"
-                dst = m.skill
-                props.append(("level", m.level))
-            else:
-                assert isinstance(m, CertRef)
-                dst_kind, dst = "cert", m.cert
-            if grouped:
-                props.append(("group", f"g{order}"))
-                props.append(("member", member))
-            yield Reference("REQUIRES", kind, src, "requires", dst_kind, dst, order,
-                            member if grouped else None, tuple(props))
-
-
-def references(catalog: Catalog) -> Iterator[Reference]:
-    """Every link between records, in catalog order (the graph's relationships)."""
-    for s in catalog.skills:
-        yield from _requirement_refs("skill", s.id, s.requires)
-    for c in catalog.courses:
-        yield from _requirement_refs("course", c.id, c.requires)
-        for i, t in enumerate(c.teaches):
-            yield Reference("TEACHES", "course", c.id, "teaches", "skill", t.skill, i, props=(("level", t.level),))
-        for i, x in enumerate(c.prepares_for):
-            yield Reference("PREPARES_FOR", "course", c.id, "prepares_for", "cert", x, i)
-    for p in catalog.programs:
-        # The program owns the list, so the reference is the program's even
-        # though the relationship points from the course to the program.
-        for i, cid in enumerate(p.courses):
-            yield Reference("PART_OF", "program", p.id, "courses", "course", cid, i)
-    for cert in catalog.certs:
-        yield from _requirement_refs("cert", cert.id, cert.requires)
-        for i, x in enumerate(cert.validates):
-            yield Reference("VALIDATES", "cert", cert.id, "validates", "skill", x, i)
-        if cert.program:
-            yield Reference("AWARDED_FOR", "cert", cert.id, "program", "program", cert.program, 0)
-    for role in catalog.roles:
-        for i, n in enumerate(role.needs):
-            yield Reference("NEEDS", "role", role.id, "needs", "skill", n.skill, i,
-                            props=(("level", n.level), ("importance", n.importance)))
-        for i, v in enumerate(role.values):
-            yield Reference("VALUES", "role", role.id, "values", "cert", v.cert, i,
-                            props=(("importance", v.importance),))
-
-
+# -- checks ------------------------------------------------------------------------
 def reference_issues(catalog: Catalog) -> list[CatalogIssue]:
     """What would leave the store inconsistent: duplicate ids, dangling references.
 
@@ -211,6 +174,27 @@ def check_before_load(catalog: Catalog, batch_size: int) -> None:
         raise CatalogError(issues)
 
 
+def check_kinds(stored: Mapping[str, Kind], catalog: Catalog, *, where: str) -> None:
+    """Raise :class:`~graph.errors.KindChanged` for ids ``catalog`` gives another kind than ``stored``.
+
+    ``where`` names the store in the message ("store", "graph").
+
+    Examples
+    --------
+    >>> from graph.models import Course
+    >>> check_kinds({"python": "skill"}, Catalog(courses=[Course(id="python", title="P", hours=1)]), where="store")
+    Traceback (most recent call last):
+    ...
+    graph.errors.KindChanged: python:id: is a skill in the store but a course in the catalog; load with replace \
+to change its kind
+    """
+    clashes = [CatalogIssue(f"is a {stored[item.id]} in the {where} but a {kind} in the catalog; "
+                            "load with replace to change its kind", item.id, "id")
+               for kind, item in catalog.items() if stored.get(item.id, kind) != kind]
+    if clashes:
+        raise KindChanged(clashes)
+
+
 # -- upsert -----------------------------------------------------------------------
 def _merge_by_id(old: list[Any], new: list[Any]) -> list[Any]:
     incoming = {x.id: x for x in new}
@@ -233,12 +217,7 @@ def merge_catalogs(current: Catalog, incoming: Catalog) -> Catalog:
     >>> [(s.id, s.name) for s in merge_catalogs(a, b).skills]
     [('a', 'A2'), ('b', 'B'), ('c', 'C')]
     """
-    stored = {item.id: kind for kind, item in current.items()}
-    clashes = [CatalogIssue(f"is a {stored[item.id]} in the store but a {kind} in the catalog; "
-                            "load with replace to change its kind", item.id, "id")
-               for kind, item in incoming.items() if stored.get(item.id, kind) != kind]
-    if clashes:
-        raise CatalogError(clashes)
+    check_kinds({item.id: kind for kind, item in current.items()}, incoming, where="store")
     fields: dict[str, Any] = {attr: _merge_by_id(getattr(current, attr), getattr(incoming, attr))
                               for attr in (*KINDS.values(), "sources", "situations")}
     extra = {**(current.model_extra or {}), **(incoming.model_extra or {})}
@@ -249,67 +228,3 @@ def copy_catalog(catalog: Catalog) -> Catalog:
     """A new catalog with the same records (records are frozen, so shared)."""
     fields: dict[str, Any] = {attr: list(getattr(catalog, attr)) for attr in (*KINDS.values(), "sources", "situations")}
     return Catalog(name=catalog.name, **fields, **(catalog.model_extra or {}))
-
-
-# -- embedded -------------------------------------------------------------------------
-class EmbeddedStore:
-    """A store in this process's memory.
-
-    Examples
-    --------
-    >>> from graph.models import Skill
-    >>> store = EmbeddedStore()
-    >>> report = store.load(Catalog(skills=[Skill(id="python", name="Python")]))
-    >>> store.snapshot().skills[0].name
-    'Python'
-    >>> store.status()["counts"]["skills"]
-    1
-    >>> store.close(); store.snapshot()
-    Traceback (most recent call last):
-    ...
-    graph.errors.StoreUnavailable: the embedded store is closed
-    """
-
-    kind: Literal["embedded"] = "embedded"
-
-    def __init__(self, catalog: Catalog | None = None) -> None:
-        self._catalog = copy_catalog(catalog) if catalog is not None else Catalog()
-        self._closed = False
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise StoreUnavailable("the embedded store is closed")
-
-    def load(
-        self,
-        catalog: Catalog,
-        *,
-        replace: bool = False,
-        batch_size: int = DEFAULT_BATCH_SIZE,
-        progress: Progress | None = None,
-    ) -> LoadReport:
-        self._check_open()
-        started = time.perf_counter()
-        check_before_load(catalog, batch_size)
-        before = set(self._catalog.ids())
-        new = copy_catalog(catalog) if replace else merge_catalogs(self._catalog, catalog)
-        n_records = sum(1 for _ in catalog.items())
-        n_refs = sum(1 for _ in references(catalog))
-        if progress is not None:
-            progress("records", n_records, n_records)
-            progress("relationships", n_refs, n_refs)
-        self._catalog = new  # one assignment: atomic for readers
-        removed = len(before - set(new.ids())) if replace else 0
-        return LoadReport(n_records, n_refs, removed, 0, time.perf_counter() - started, replace)
-
-    def snapshot(self) -> Catalog:
-        self._check_open()
-        return copy_catalog(self._catalog)
-
-    def status(self) -> dict[str, Any]:
-        self._check_open()
-        return {"store": self.kind, "name": self._catalog.name, "counts": self._catalog.counts(),
-                "relationships": sum(1 for _ in references(self._catalog))}
-
-    def close(self) -> None:
-        self._closed = True

@@ -21,8 +21,8 @@ from typing import Any
 import networkx as nx
 
 from graph.catalog import KINDS, Catalog, Kind
-from graph.errors import CatalogIssue, suggest
-from graph.models import AnyOf, CertRef, Item, SkillLevel, parse_level
+from graph.errors import CatalogIssue, CycleIssue, suggest
+from graph.models import AnyOf, CertRef, Item, SkillLevel, parse_level_ref
 
 __all__ = ["check_catalog", "duplicate_ids", "skill_cycle"]
 
@@ -129,11 +129,10 @@ def check_catalog(
             ref(role.id, "values", v.cert, "cert")
     for sit in catalog.situations:
         for h in sit.have:
-            hid, _, lvl = h.partition(":")
-            ref(sit.id, "have", hid, ("skill", "cert", "course"))
+            have = parse_level_ref(h)
+            ref(sit.id, "have", have.id, ("skill", "cert", "course"))
             try:
-                if lvl:
-                    parse_level(lvl)
+                have.level  # noqa: B018 - parsed for its ValueError
             except ValueError as bad:
                 err(f"{h!r}: {bad}", sit.id, "have")
         if sit.role:
@@ -143,8 +142,7 @@ def check_catalog(
 
     cycle = skill_cycle(catalog)
     if cycle:
-        ring = " -> ".join([*cycle, cycle[0]])
-        err(f"prerequisite cycle among skills: {ring}", cycle[0], "requires")
+        issues.append(CycleIssue(cycle, file))
 
     # -- warnings ---------------------------------------------------------
     best_level: dict[str, int] = {}

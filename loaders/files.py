@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from graph.catalog import KINDS, Catalog
-from graph.errors import CatalogError, CatalogIssue, PrerequisiteCycle, suggest
+from graph.errors import CatalogError, CatalogIssue, CycleIssue, PrerequisiteCycle, suggest
 from graph.models import Cert, Course, Program, Role, Situation, Skill, Source
 from loaders.checks import check_catalog, duplicate_ids
 
@@ -54,11 +54,16 @@ class ValidationReport:
         return not self.errors
 
 
+_RECORD_SECTIONS = ("skills", "courses", "programs", "certs", "roles")
+
+
 def read_catalog_data(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Parse a catalog file into plain data; errors name the file (and line)."""
     p = Path(path)
     name = str(path)
     suffix = p.suffix.lower()
+    if p.is_dir():
+        raise CatalogError([CatalogIssue("is a directory, not a catalog file", file=name)])
     if suffix not in {".yaml", ".yml", ".json"}:
         raise CatalogError([CatalogIssue(f"unsupported file type {suffix or '(none)'!r}: use .yaml, .yml or .json",
                                          file=name)])
@@ -78,11 +83,15 @@ def read_catalog_data(path: str | os.PathLike[str]) -> dict[str, Any]:
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(err, "problem", None) or str(err)
         raise CatalogError([CatalogIssue(f"invalid YAML{where}: {problem}", file=name)]) from err
-    if data is None:
-        data = {}
+    if data is None or data == {}:
+        raise CatalogError([CatalogIssue("the file holds no catalog (it is empty): expected keys such as skills, "
+                                         "courses, roles", file=name)])
     if not isinstance(data, dict):
         raise CatalogError([CatalogIssue("the top level must be a mapping with keys such as skills, courses, roles",
                                          file=name)])
+    if not any(key in data for key in _RECORD_SECTIONS):
+        raise CatalogError([CatalogIssue("the file holds no catalog: none of the keys " + ", ".join(_RECORD_SECTIONS)
+                                         + " is there", file=name)])
     return data
 
 
@@ -206,10 +215,9 @@ def _load_cached(resolved: str, shown: str, mtime_ns: int, size: int) -> Catalog
     catalog, issues = parse_catalog(data, shown)
     if catalog is None:
         errors = [i for i in issues if i.severity == "error"]
-        cycle = next((i for i in errors if i.message.startswith("prerequisite cycle")), None)
+        cycle = next((i for i in errors if isinstance(i, CycleIssue)), None)
         if cycle is not None:
-            ring = cycle.message.split(": ", 1)[1].split(" -> ")[:-1]
-            raise PrerequisiteCycle(ring, shown, issues=errors)
+            raise PrerequisiteCycle(cycle.cycle, shown, issues=errors)
         raise CatalogError(errors)
     catalog.load_warnings = [i for i in issues if i.severity == "warning"]
     return catalog

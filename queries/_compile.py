@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.catalog import Catalog
-from graph.models import AnyOf, CertRef, SkillLevel
+from graph.models import AnyOf, CertRef, SkillLevel, format_level_ref
 
 __all__ = ["STEP_KINDS", "Action", "Compiled", "Fact", "compiled", "derive", "fact_label"]
 
@@ -176,7 +176,7 @@ def _uniq(xs: Iterable[int]) -> tuple[int, ...]:
 def fact_label(fact: Fact) -> str:
     kind = fact[0]
     if kind == "skill":
-        return fact[1] if fact[2] == 1 else f"{fact[1]}:{fact[2]}"
+        return format_level_ref(fact[1], fact[2], implied=1)
     return str(fact[1])
 
 

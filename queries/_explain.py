@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from graph.catalog import Catalog
-from graph.errors import PlanningError
+from graph.errors import PlanningBug
+from graph.models import format_level_ref
 from queries._compile import Compiled, Fact, derive, fact_label
 from queries.plan_models import GoalItem, Step
 from queries.simulate import State, simulate
@@ -30,7 +31,7 @@ def ordered(catalog: Catalog, cp: Compiled, chosen: set[int], initial: set[int],
     any_of group or a completion certificate, every step behind its parts.
 
     Within a layer: courses before exams, a program's courses in program
-    order, then by id. Raises PlanningError when the steps cannot be ordered.
+    order, then by id. Raises PlanningBug when the steps cannot be ordered.
     """
     have = set(initial)
     sources: dict[int, set[int]] = {}
@@ -45,7 +46,7 @@ def ordered(catalog: Catalog, cp: Compiled, chosen: set[int], initial: set[int],
     while remaining:
         layer = sorted((a for a in remaining if all(p in have for p in cp.actions[a].pre)), key=key)
         if not layer:
-            raise PlanningError("internal check failed: the solver's steps cannot be ordered")
+            raise PlanningBug("internal check failed: the solver's steps cannot be ordered")
         for a in layer:
             order.append(a)
             remaining.discard(a)
@@ -72,7 +73,7 @@ class Explainer:
 
     @staticmethod
     def goal_label(item: GoalItem) -> str:
-        return item.id if item.kind == "cert" or item.level == 1 else f"{item.id}:{item.level}"
+        return format_level_ref(item.id, item.level, implied=1)
 
     # -- why a goal item is out of reach ------------------------------------------------
     def why(self, item: GoalItem, fid: int | None) -> str:
@@ -134,7 +135,7 @@ class Explainer:
         missing_goals = [it.id for it, fid in goal_items
                          if it.status == "route" and fid is not None and fid not in last and fid not in initial]
         if not check.ok or missing_goals:
-            raise PlanningError("internal check failed, the solver's route does not hold: "
+            raise PlanningBug("internal check failed, the solver's route does not hold: "
                                 + "; ".join(check.problems + missing_goals))
         # A fact made true by an any_of group or a completion certificate is owed to
         # every step behind it (all courses of the program, say), not just the last.
@@ -237,4 +238,4 @@ def _gives(facts: Sequence[Fact]) -> list[str]:
             best[f[1]] = max(best.get(f[1], 0), f[2])
         elif f[0] == "cert":
             certs.append(f[1])
-    return [s if lvl == 1 else f"{s}:{lvl}" for s, lvl in best.items()] + certs
+    return [format_level_ref(s, lvl, implied=1) for s, lvl in best.items()] + certs

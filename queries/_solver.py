@@ -85,7 +85,17 @@ class Solution:
     timed_out: bool = False  # a run stopped at the time limit
 
 
-Accept = Callable[[set[int]], list[str]]  # a route's actions -> what is wrong with it (empty: nothing)
+@dataclass
+class Verdict:
+    """The caller's check of a solver's route: what is wrong with it (nothing, when
+    empty), and a valid route to keep from it (itself, a repaired copy with the
+    steps it can do without removed, or None when it does not hold at all)."""
+
+    problems: list[str]
+    route: set[int] | None
+
+
+Accept = Callable[[set[int]], Verdict]
 
 _banner_lock = threading.Lock()
 _banner_seen = False
@@ -289,7 +299,7 @@ class Model:
 
     def solve(self, start: set[int] | None = None, accept: Accept | None = None) -> Solution:
         """Solve and certify; ``start`` is a known route (its actions) to begin from,
-        ``accept`` the caller's own check of a route (problems found, or none).
+        ``accept`` the caller's own check of a route (see :class:`Verdict`).
 
         An answer is ``optimal`` only when it passes every check; otherwise the
         model is re-solved cold, then cold without presolve, and failing all,
@@ -318,18 +328,20 @@ class Model:
                     return sol
                 problems.append("reported infeasible, yet the start route meets every constraint")
             else:
-                wrong = accept(sol.chosen) if accept is not None else []
-                if sol.status == "optimal" and not problems and not wrong:
+                verdict = accept(sol.chosen) if accept is not None else Verdict([], sol.chosen)
+                if sol.status == "optimal" and not problems and not verdict.problems:
                     sol.notes = notes
                     return sol
-                problems += wrong
-                if not wrong:
-                    found.append(sol)
+                problems += verdict.problems
+                if verdict.route is not None:
+                    found.append(Solution("feasible", verdict.route, self.value_of(verdict.route)))
             notes.append(f"{label}: " + "; ".join(problems or ["optimality not proven in time"]))
             if time.perf_counter() >= deadline:
                 break
-        if start and (accept is None or not accept(start)):
-            found.append(Solution("feasible", set(start), self.value_of(start)))
+        if start:
+            kept = accept(start).route if accept is not None else start
+            if kept is not None:
+                found.append(Solution("feasible", set(kept), self.value_of(kept)))
         if not found:
             return Solution("timeout", bound=max(bounds, default=None), notes=notes, timed_out=timed_out)
         best = min(found, key=lambda s: (s.value if s.value is not None else math.inf, len(s.chosen)))

@@ -38,8 +38,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.errors import CypherRejected, SkillGraphError
-from graph.neo4j_store import DEFAULT_DATABASE, import_driver, translate_error
+from graph.errors import CypherRejected
+from graph.neo4j.errors import map_driver_errors
+from graph.neo4j.settings import DEFAULT_DATABASE, import_driver
 
 __all__ = [
     "CERT_OVERVIEW",
@@ -151,12 +152,8 @@ def run_named(driver: Any, name: str, params: Mapping[str, Any] | None = None, *
     if missing:
         raise CypherRejected(f"query {name!r} needs parameter(s) {', '.join(missing)} (--param NAME=VALUE)")
     neo4j = import_driver()
-    try:
+    with map_driver_errors(database=database, only_driver=False):
         result = driver.execute_query(query.cypher, params, routing_=neo4j.RoutingControl.READ, database_=database)
-    except SkillGraphError:
-        raise
-    except Exception as err:
-        raise translate_error(err, database=database) from err
     rows = [{k: to_plain(v) for k, v in r.items()} for r in result.records]
     if query.sort:
         rows.sort(key=lambda r: tuple(str(r.get(k)) for k in query.sort))
@@ -367,10 +364,8 @@ def run_cypher(
                                      "nothing was committed (allow a longer timeout)")
         worker.join()
     if "error" in state:
-        err = state["error"]
-        if isinstance(err, SkillGraphError):
-            raise err
-        raise translate_error(err, database=database) from err
+        with map_driver_errors(database=database, only_driver=False):
+            raise state["error"]
     result: CypherResult = state["result"]
     if state.get("updated") and not write:
         changes = ", ".join(f"{k}={v}" for k, v in result.counters.items()) or "updates"

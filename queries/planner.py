@@ -35,8 +35,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from graph.catalog import Catalog
-from graph.errors import PlanningError, UnknownId, suggest
-from graph.models import parse_level
+from graph.errors import PlanningBug, PlanningError, UnknownId, suggest
+from graph.models import parse_level_ref
 from queries._compile import Action, Compiled, Fact, compiled, derive, fact_label
 from queries._explain import Explainer, ordered
 from queries._prune import (
@@ -49,7 +49,7 @@ from queries._prune import (
     without_redundant,
 )
 from queries._schedule import schedule
-from queries._solver import Model, Solution
+from queries._solver import Model, Solution, Verdict
 from queries.plan_models import OBJECTIVES, GoalItem, Objective, Plan, Step, Unreachable, Week
 from queries.simulate import State, parse_have, simulate
 
@@ -307,10 +307,11 @@ class _Planner:
             cat.cert(req.cert)
             items.append((GoalItem(id=req.cert, kind="cert", status="route"), f"cert {req.cert}"))
         for text in req.skills:
-            sid, _, lvl = text.partition(":")
+            ref = parse_level_ref(text)
+            sid = ref.id
             cat.skill(sid)
             try:
-                level = parse_level(lvl) if lvl else 1
+                level = ref.level or 1
             except ValueError as err:
                 raise PlanningError(f"skills {text!r}: {err}") from None
             items.append((GoalItem(id=sid, kind="skill", level=level, status="route"), "your target"))
@@ -377,8 +378,8 @@ class _Planner:
         model = Model(cp, pruned.acts, pruned.facts, pruned.goals, pruned.must, self.primary, self.hours,
                       self.cost, budget=req.budget, max_hours=req.max_hours, time_limit=req.time_limit)
 
-        def accept(chosen: set[int]) -> list[str]:
-            return self._route_problems(chosen, pruned)
+        def accept(chosen: set[int]) -> Verdict:
+            return self._check_route(chosen, pruned)
 
         sol = model.solve(pruned.start, accept)
         if sol.status in ("infeasible", "timeout"):
@@ -477,26 +478,29 @@ class _Planner:
         mask = [i in keep for i in range(len(cp.actions))]
         p.facts, p.acts = relevant(cp, p.goals, self.initial, mask, p.must)
 
-    def _route_problems(self, chosen: set[int], p: _Pruned) -> list[str]:
-        """What is wrong with a solver's route, checked without the solver: it must
-        replay in order under the catalog's own rules (``simulate``), reach every
-        goal, and have no step that could be dropped with the goals still met
-        (a cheaper route, or one with fewer steps, would then exist)."""
+    def _check_route(self, chosen: set[int], p: _Pruned) -> Verdict:
+        """A solver's route, checked without the solver: it must replay in order under
+        the catalog's own rules (``simulate``), reach every goal, and have no step that
+        could be dropped with the goals still met (a cheaper route, or one with fewer
+        steps, would then exist). A route with such steps is kept without them."""
         cp = self.cp
         steps = {a for a in chosen if cp.actions[a].is_step}
         try:
             order, _ = ordered(self.catalog, cp, steps, self.initial, self.blocked)
-        except PlanningError as err:
-            return [str(err)]
+        except PlanningBug as err:
+            return Verdict([str(err)], None)
         check = simulate(self.catalog, self.state, [cp.actions[a].ref for a in order], paid=not self.request.free_only)
         if not check.ok:
-            return ["the route does not replay: " + "; ".join(check.problems)]
+            return Verdict(["the route does not replay: " + "; ".join(check.problems)], None)
         derived = {i for i in cp.derived if i not in self.blocked}
         if not executable(cp, self.initial, steps, p.goals, derived):
-            return ["the route does not reach every goal"]
+            return Verdict(["the route does not reach every goal"], None)
         spare = [cp.actions[a].ref for a in sorted(steps - p.must, key=lambda a: cp.actions[a].rank)
                  if executable(cp, self.initial, steps - {a}, p.goals, derived)]
-        return [f"step {ref} can be dropped with every goal still met" for ref in spare]
+        if not spare:
+            return Verdict([], chosen)
+        kept = without_redundant(cp, self.initial, steps, p.goals, self.primary, p.must, derived)
+        return Verdict([f"step {ref} can be dropped with every goal still met" for ref in spare], kept)
 
     def _no_route(self, sol: Solution, p: _Pruned) -> Plan:
         req, cp = self.request, self.cp

@@ -13,7 +13,7 @@ from typing import Any
 
 from graph.catalog import Catalog
 from graph.errors import PlanningError, UnknownId, suggest
-from graph.models import AnyOf, CertRef, Course, SkillLevel, parse_level
+from graph.models import AnyOf, CertRef, Course, SkillLevel, format_level_ref, parse_level_ref
 
 __all__ = ["RouteCheck", "State", "parse_have", "simulate", "unmet_goals", "unmet_requirements"]
 
@@ -55,17 +55,17 @@ def parse_have(catalog: Catalog, have: Iterable[str]) -> State:
         text = str(raw).strip()
         if not text:
             continue
-        sid, _, lvl = text.partition(":")
-        sid = sid.strip()
+        ref = parse_level_ref(text)
+        sid = ref.id.strip()
         if sid not in catalog:
             raise UnknownId(sid, "skill", suggest(sid, catalog.ids("skill") + catalog.ids("course")
                                                    + catalog.ids("cert")))
         kind = catalog.kind_of(sid)
-        if lvl:
+        if ref.level_text:
             if kind != "skill":
                 raise PlanningError(f"have {text!r}: only a skill takes a level, {sid!r} is a {kind}")
             try:
-                level = parse_level(lvl)
+                level = ref.level or 3  # a level is written: never None here
             except ValueError as err:
                 raise PlanningError(f"have {text!r}: {err}") from None
         else:
@@ -104,7 +104,7 @@ def _describe(req: Any) -> str:
         return "one of " + ", ".join(_describe(m) for m in req.any_of)
     if isinstance(req, CertRef):
         return req.cert
-    return req.skill if req.level == 1 else f"{req.skill}:{req.level}"
+    return format_level_ref(req.skill, req.level, implied=1)
 
 
 @dataclass
@@ -159,6 +159,6 @@ def _award(catalog: Catalog, state: State) -> None:
 
 def unmet_goals(state: State, skills: Iterable[tuple[str, int]], certs: Iterable[str]) -> list[str]:
     """The goal items ``state`` does not satisfy."""
-    out = [f"{s}:{lvl}" for s, lvl in skills if state.skills.get(s, 0) < lvl]
+    out = [format_level_ref(s, lvl) for s, lvl in skills if state.skills.get(s, 0) < lvl]
     out += [c for c in certs if c not in state.certs]
     return out

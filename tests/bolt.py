@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from graph.bolt_server import BoltEndpoint
 from graph.catalog import Catalog
+from graph.neo4j.local_server import BoltEndpoint
 from loaders import parse_catalog
 
 PASSWORD = "skillgraph-test-password"
@@ -41,7 +41,7 @@ def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoi
     missing = [m for m in ("neo4j", "arcadedb_embedded") if importlib.util.find_spec(m) is None]
     if missing:
         _unavailable(f"the server extra is not installed ({', '.join(missing)}): pip install 'skillgraph[server]'")
-    from graph.bolt_server import spawn
+    from graph.neo4j.local_server import spawn
 
     data = tmp_path_factory.mktemp("bolt-server")
     try:
@@ -89,8 +89,8 @@ def graph_counts(driver: Any, database: str) -> tuple[int, int]:
 
 @pytest.fixture
 def neo4j_store(bolt_server: BoltEndpoint, bolt_driver: Any) -> Iterator[Any]:
-    """A :class:`~graph.neo4j_store.Neo4jStore` on an emptied database, driver injected."""
-    from graph.neo4j_store import Neo4jStore
+    """A :class:`~graph.neo4j.store.Neo4jStore` on an emptied database, driver injected."""
+    from graph.neo4j.store import Neo4jStore
 
     wipe(bolt_driver, bolt_server.database)
     store = Neo4jStore(bolt_driver, database=bolt_server.database, uri=bolt_server.uri, user=bolt_server.user)

@@ -11,8 +11,8 @@ import pytest
 
 from api import cli
 from api.cli_db import export_catalog, snapshot_from_env, validate_db
-from graph.bolt_server import free_port
 from graph.errors import CatalogError, StoreUnavailable
+from graph.neo4j.local_server import free_port
 from loaders import load_catalog
 from queries.planner import plan
 from tests.bolt import assert_same_catalog, rich_catalog, wipe

@@ -80,7 +80,7 @@ def test_viz_to_stdout_is_an_html_page_only() -> None:
 
 
 def test_db_json_commands_print_only_json(bolt_server: Any, bolt_driver: Any) -> None:
-    from graph.neo4j_store import Neo4jStore
+    from graph.neo4j.store import Neo4jStore
     from tests.bolt import wipe
 
     wipe(bolt_driver, bolt_server.database)

@@ -319,7 +319,7 @@ def test_starting_while_neo4j_is_down() -> None:
 def test_neo4j_settings_map_to_the_stores_defaults() -> None:
     pytest.importorskip("neo4j")
     from api.deps import Neo4jSource
-    from graph.neo4j_store import Neo4jSettings
+    from graph.neo4j.settings import Neo4jSettings
 
     source = Neo4jSource(Settings(neo4j_uri="bolt://127.0.0.1:1", neo4j_password="pw-for-the-test"))
     assert source.config == Neo4jSettings(uri="bolt://127.0.0.1:1", password="pw-for-the-test")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,10 +24,16 @@ from graph.models import (
     Skill,
     SkillLevel,
     Source,
-    is_valid_id,
+    format_level_ref,
+    parse_level_ref,
 )
 
 HYPO = settings(max_examples=60, deadline=None, database=None)
+
+
+def is_valid_id(value: str) -> bool:
+    """What the models' ``pattern`` accepts (the library's own helper was unused, so it went)."""
+    return re.fullmatch(ID_PATTERN, value) is not None
 
 
 # -- shorthand normalisation -------------------------------------------------------
@@ -331,3 +339,28 @@ def test_any_catalog_round_trips(data):
         for r in item.requires:
             for m in r.any_of if isinstance(r, AnyOf) else [r]:
                 assert not (isinstance(m, SkillLevel) and m.skill in cert_ids)
+
+
+# -- level refs ("id:level") ------------------------------------------------------------------
+@HYPO
+@given(st.from_regex(r"[a-z0-9][a-z0-9._-]{0,40}", fullmatch=True), st.one_of(st.none(), st.integers(1, 3)))
+def test_level_refs_round_trip(id_, level):
+    text = format_level_ref(id_, level)
+    assert text == (id_ if level is None else f"{id_}:{level}")
+    ref = parse_level_ref(text)
+    assert ref.id == id_ and ref.level == level
+    assert format_level_ref(ref.id, ref.level) == text
+    implied = parse_level_ref(format_level_ref(id_, level, implied=1))
+    assert implied.id == id_ and implied.level == (None if level in (None, 1) else level)
+
+
+@pytest.mark.parametrize("bad", ["sql:0", "sql:4", "sql:x", "sql:2.5"])
+def test_a_bad_level_is_found_when_the_level_is_read(bad):
+    ref = parse_level_ref(bad)
+    assert ref.id == "sql"  # the id is usable before the level is checked
+    with pytest.raises(ValueError, match="the level must be 1, 2 or 3"):
+        ref.level  # noqa: B018
+
+
+def test_an_empty_level_is_no_level():
+    assert parse_level_ref("sql:").level is None and parse_level_ref("sql:").id == "sql"

@@ -89,9 +89,9 @@ def test_uppercase_extension_is_accepted(tmp_path):
     assert load_catalog(p).counts()["skills"] == 4
 
 
-def test_empty_file_is_an_empty_catalog(tmp_path):
+def test_empty_sections_are_an_empty_catalog(tmp_path):
     p = tmp_path / "empty.yaml"
-    p.write_text("", encoding="utf-8")
+    p.write_text("skills: []\n", encoding="utf-8")
     assert load_catalog(p).counts() == {"skills": 0, "courses": 0, "programs": 0, "certs": 0, "roles": 0}
 
 
@@ -259,3 +259,23 @@ def test_validate_file_on_a_clean_file(tmp_path):
     assert report.ok
     assert report.errors == []
     assert report.catalog is not None and report.catalog.counts()["courses"] == 5
+
+
+@pytest.mark.parametrize(("name", "text"), [("empty.yaml", ""), ("blank.yaml", "\n# nothing yet\n"),
+                                            ("empty.json", "{}"), ("named.yaml", "name: just a name\n")])
+def test_a_file_with_no_catalog_in_it_is_an_error(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(CatalogError) as info:
+        load_catalog(path)
+    assert str(path) in str(info.value) and "holds no catalog" in str(info.value)
+    assert not validate_file(path).ok
+
+
+def test_a_directory_is_named_as_one(tmp_path: Path) -> None:
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    with pytest.raises(CatalogError) as info:
+        load_catalog(folder)
+    assert f"{folder}: is a directory" in str(info.value)
+    assert "unsupported file type" not in str(info.value)

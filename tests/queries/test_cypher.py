@@ -12,7 +12,7 @@ import pytest
 from graph.catalog import Catalog
 from graph.errors import CypherRejected
 from graph.models import AnyOf, CertRef, SkillLevel
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.store import Neo4jStore
 from loaders import load_catalog
 from queries.cypher import (
     NAMED_QUERIES,

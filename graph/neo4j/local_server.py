@@ -11,7 +11,7 @@ Two ways to run it:
 :class:`BoltServer`
     in this process (the Java VM lives in it): ``skillgraph db serve``.
 :func:`spawn`
-    in a child process (``python -m graph.bolt_server``), for the test suite
+    in a child process (``python -m graph.neo4j.local_server``), for the test suite
     and the benchmark: the caller stays free of the Java VM, and
     :meth:`ServerProcess.stop` ends it cleanly.
 
@@ -22,6 +22,11 @@ CREATE CONSTRAINT) take effect even when their transaction is rolled back;
 fixed when a data directory is first created; :meth:`BoltServer.start` checks
 that the given password still opens it. ArcadeDB's own log goes to
 ``<data>/log``.
+
+Port, database, heap, password precedence and the development password are
+those of :mod:`graph.neo4j.settings`. Messages name no command-line option:
+the command that runs the server adds that advice, by error type
+(:class:`~graph.errors.WeakPassword`, :class:`~graph.errors.PortInUse`).
 """
 
 from __future__ import annotations
@@ -42,12 +47,19 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from graph.errors import StoreUnavailable
+from graph.errors import AuthFailed, PortInUse, StoreUnavailable, WeakPassword
+from graph.neo4j.errors import map_driver_errors
+from graph.neo4j.settings import (
+    DEFAULT_DATABASE,
+    DEFAULT_HEAP,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_USER,
+    DEV_PASSWORD,
+    password_from_env,
+)
 
 __all__ = [
-    "DEFAULT_DATABASE",
-    "DEFAULT_PORT",
-    "DEV_PASSWORD",
     "ROOT_USER",
     "BoltEndpoint",
     "BoltServer",
@@ -61,12 +73,8 @@ __all__ = [
     "wait_for_bolt",
 ]
 
-DEFAULT_PORT = 7687
-DEFAULT_DATABASE = "skillgraph"
-ROOT_USER = "root"
-DEV_PASSWORD = "skillgraph-dev"
-HOST = "localhost"
-_PASSWORD_ENV = ("SKILLGRAPH_DB_PASSWORD", "NEO4J_PASSWORD")
+ROOT_USER = DEFAULT_USER
+HOST = DEFAULT_HOST
 _WEAK_PASSWORDS = frozenset({
     "", "password", "password1", "neo4j", "root", "admin", "arcadedb", "skillgraph", DEV_PASSWORD, "changeme",
     "changeit", "secret", "12345678", "123456789", "test", "testtest", "playwithdata", "letmein",
@@ -117,23 +125,18 @@ def check_password(password: str | None, *, dev: bool = False) -> str:
     >>> check_password("neo4j")
     Traceback (most recent call last):
     ...
-    graph.errors.StoreUnavailable: refusing a default or weak database password; set SKILLGRAPH_DB_PASSWORD to \
-at least 8 characters (or pass --dev for a throwaway local server)
+    graph.errors.WeakPassword: refusing a default or weak database password; set SKILLGRAPH_DB_PASSWORD to \
+at least 8 characters
     """
     password = password or ""
     if dev:
         return password if len(password) >= _MIN_PASSWORD else DEV_PASSWORD
     if password.lower() in _WEAK_PASSWORDS or len(password) < _MIN_PASSWORD:
-        raise StoreUnavailable(
-            "refusing a default or weak database password; set SKILLGRAPH_DB_PASSWORD to at least "
-            f"{_MIN_PASSWORD} characters (or pass --dev for a throwaway local server)"
+        raise WeakPassword(
+            f"refusing a default or weak database password; set SKILLGRAPH_DB_PASSWORD to at least {_MIN_PASSWORD} "
+            "characters"
         )
     return password
-
-
-def password_from_env(env: dict[str, str] | None = None) -> str:
-    env = dict(os.environ) if env is None else env
-    return next((env[k] for k in _PASSWORD_ENV if env.get(k)), "")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -192,7 +195,7 @@ class BoltServer:
     """
 
     def __init__(self, data_dir: str | os.PathLike[str], *, password: str, port: int = DEFAULT_PORT,
-                 http_port: int = 0, database: str = DEFAULT_DATABASE, heap: str = "2g") -> None:
+                 http_port: int = 0, database: str = DEFAULT_DATABASE, heap: str = DEFAULT_HEAP) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.password = password
         self.port = port or free_port()
@@ -228,7 +231,7 @@ class BoltServer:
                 "the local graph server is not installed: pip install 'skillgraph[server]'"
             ) from None
         if bolt_answers(HOST, self.port, timeout=0.5):
-            raise StoreUnavailable(f"port {self.port} is already in use by a Bolt server; choose another --port")
+            raise PortInUse(self.port)
         log_dir = self.data_dir / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
         log_config = self.data_dir / "log.properties"
@@ -267,11 +270,12 @@ class BoltServer:
             return
         with neo4j.GraphDatabase.driver(self.endpoint.uri, auth=(ROOT_USER, self.password)) as driver:
             try:
-                driver.verify_connectivity()
-            except neo4j.exceptions.AuthError:
+                with map_driver_errors(uri=self.endpoint.uri, user=ROOT_USER, database=self.database):
+                    driver.verify_connectivity()
+            except AuthFailed:
                 raise StoreUnavailable(
                     f"the data directory {self.data_dir} was created with a different password; "
-                    "use that password, or another --data directory"
+                    "use that password, or another data directory"
                 ) from None
 
     def stop(self) -> None:
@@ -367,7 +371,7 @@ def _close_pipe(proc: subprocess.Popen[str], reader: threading.Thread | None) ->
 
 
 def spawn(data_dir: str | os.PathLike[str], *, password: str, port: int = 0, database: str = DEFAULT_DATABASE,
-          heap: str = "2g", timeout: float = 120.0, attempts: int = 3) -> ServerProcess:
+          heap: str = DEFAULT_HEAP, timeout: float = 120.0, attempts: int = 3) -> ServerProcess:
     """Start a server in a child process and wait until it is ready.
 
     ``port=0`` picks a free port (and retries with another if it was taken
@@ -384,12 +388,13 @@ def spawn(data_dir: str | os.PathLike[str], *, password: str, port: int = 0, dat
     last = ""
     for _ in range(max(1, attempts)):
         bolt_port = port or free_port()
-        env = {**os.environ, "SKILLGRAPH_DB_PASSWORD": password, "PYTHONUNBUFFERED": "1"}
-        root = str(Path(__file__).resolve().parent.parent)
+        # Every variable of PASSWORD_VARS: whichever the child reads first is this password.
+        env = {**os.environ, "NEO4J_PASSWORD": password, "SKILLGRAPH_DB_PASSWORD": password, "PYTHONUNBUFFERED": "1"}
+        root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         with open(log_path, "a", encoding="utf-8") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "graph.bolt_server", "--data", str(data), "--port", str(bolt_port),
+                [sys.executable, "-m", "graph.neo4j.local_server", "--data", str(data), "--port", str(bolt_port),
                  "--database", database, "--heap", heap],
                 stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True, env=env, cwd=str(data),
             )
@@ -427,16 +432,16 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m graph.bolt_server``: serve until SIGTERM; print one JSON line when ready.
+    """``python -m graph.neo4j.local_server``: serve until SIGTERM; print one JSON line when ready.
 
-    The password comes from ``SKILLGRAPH_DB_PASSWORD`` (or ``NEO4J_PASSWORD``).
+    The password comes from ``NEO4J_PASSWORD`` (or ``SKILLGRAPH_DB_PASSWORD``).
     """
-    ap = argparse.ArgumentParser(prog="python -m graph.bolt_server", description=main.__doc__)
+    ap = argparse.ArgumentParser(prog="python -m graph.neo4j.local_server", description=main.__doc__)
     ap.add_argument("--data", required=True)
     ap.add_argument("--port", type=int, default=DEFAULT_PORT)
     ap.add_argument("--http-port", type=int, default=0)
     ap.add_argument("--database", default=DEFAULT_DATABASE)
-    ap.add_argument("--heap", default="2g")
+    ap.add_argument("--heap", default=DEFAULT_HEAP)
     ap.add_argument("--dev", action="store_true")
     args = ap.parse_args(argv)
     try:
@@ -449,8 +454,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(info), flush=True)
 
         serve_until_signal(server, ready)
+    except WeakPassword as err:
+        print(f"local_server: error: {err} (or pass --dev for a throwaway local server)", file=sys.stderr)
+        return 1
+    except PortInUse as err:
+        print(f"local_server: error: {err}; choose another --port", file=sys.stderr)
+        return 1
     except StoreUnavailable as err:
-        print(f"bolt_server: error: {err}", file=sys.stderr)
+        print(f"local_server: error: {err}", file=sys.stderr)
         return 1
     return 0
 

@@ -7,21 +7,19 @@ from typing import Any
 
 import pytest
 
-import graph.neo4j_store as ns
-from graph.bolt_server import BoltEndpoint, free_port
+import graph.neo4j.cypher as ns
 from graph.catalog import Catalog
-from graph.errors import CatalogError, CypherRejected, StoreUnavailable
+from graph.embedded import EmbeddedStore
+from graph.errors import AuthFailed, CatalogError, CypherRejected, KindChanged, StoreUnavailable
 from graph.models import Course, Skill
-from graph.neo4j_store import (
-    LABELS,
-    META_LABEL,
-    RELATIONSHIP_TYPES,
-    Neo4jSettings,
-    Neo4jStore,
-    encode_props,
-    translate_error,
-)
-from graph.store import EmbeddedStore, Store, reference_issues, references
+from graph.neo4j.codec import encode_props
+from graph.neo4j.cypher import META_LABEL
+from graph.neo4j.errors import translate_error
+from graph.neo4j.local_server import BoltEndpoint, free_port
+from graph.neo4j.settings import Neo4jSettings
+from graph.neo4j.store import Neo4jStore
+from graph.schema import LABELS, RELATIONSHIP_TYPES, references
+from graph.store import Store, StoreStatus, reference_issues
 from loaders import load_catalog
 from queries.planner import plan
 from tests.bolt import RICH_CATALOG, assert_same_catalog, graph_counts, rich_catalog
@@ -88,7 +86,7 @@ def test_reload_changes_nothing(store: Any) -> None:
     store.load(SEED)
     store.load(SEED, replace=True)
     again = store.status()
-    assert {k: v for k, v in again.items() if k != "loaded_at"} == {k: v for k, v in first.items() if k != "loaded_at"}
+    assert again.model_copy(update={"loaded_at": None}) == first.model_copy(update={"loaded_at": None})
     assert_same_catalog(store.snapshot(), SEED)
 
 
@@ -101,6 +99,17 @@ def test_replace_removes_what_the_file_no_longer_has(store: Any) -> None:
     smaller = _with(smaller, "courses", [ml201 if c.id == "ml-201" else c for c in smaller.courses])
     store.load(smaller, replace=True)
     assert_same_catalog(store.snapshot(), smaller)
+
+
+def test_upsert_keeps_the_links_other_records_own_to_the_loaded_ones(store: Any) -> None:
+    rich = rich_catalog()
+    store.load(rich)
+    refs = list(references(rich))
+    # Records others link to that link to nothing themselves: a catalog of them alone is complete.
+    leaves = {r.dst for r in refs} - {r.src for r in refs}
+    assert {"python", "algebra"} <= leaves
+    store.load(Catalog(skills=[s for s in rich.skills if s.id in leaves]))
+    assert_same_catalog(store.snapshot(), rich)  # gradient-descent still requires algebra, ...
 
 
 def test_upsert_keeps_other_records_and_replaces_loaded_ones(store: Any) -> None:
@@ -119,8 +128,9 @@ def test_upsert_keeps_other_records_and_replaces_loaded_ones(store: Any) -> None
 def test_an_id_cannot_change_kind_without_replace(store: Any) -> None:
     store.load(rich_catalog())
     clash = Catalog(courses=[Course(id="python", title="Python the course", hours=3)])
-    with pytest.raises(CatalogError, match="python.*skill"):
+    with pytest.raises(KindChanged, match="python.*skill") as info:
         store.load(clash)
+    assert isinstance(info.value, CatalogError) and "--" not in str(info.value)
     assert_same_catalog(store.snapshot(), rich_catalog())
     store.load(clash, replace=True)
     assert [c.id for c in store.snapshot().courses] == ["python"]
@@ -329,15 +339,28 @@ def test_inspect_reports_graph_problems_by_id(neo4j_store: Neo4jStore, bolt_driv
 def test_status_counts_by_label_and_type(neo4j_store: Neo4jStore) -> None:
     neo4j_store.load(rich_catalog())
     st = neo4j_store.status()
-    assert st["nodes"] == {"Skill": 7, "Course": 5, "Program": 1, "Cert": 3, "Role": 2}
-    assert st["relationships"]["PART_OF"] == 2 and st["relationships"]["AWARDED_FOR"] == 1
-    assert st["name"] == RICH_CATALOG["name"] and st["loaded_at"]
-    assert "ArcadeDB" in st["server"] or "Neo4j" in st["server"]
+    assert st.nodes == {"Skill": 7, "Course": 5, "Program": 1, "Cert": 3, "Role": 2}
+    assert st.relationships["PART_OF"] == 2 and st.relationships["AWARDED_FOR"] == 1
+    assert st.name == RICH_CATALOG["name"] and st.loaded_at
+    assert st.server is not None and ("ArcadeDB" in st.server or "Neo4j" in st.server)
+
+
+def test_both_stores_give_the_same_status_for_the_same_catalog(neo4j_store: Neo4jStore) -> None:
+    embedded = EmbeddedStore()
+    for s in (embedded, neo4j_store):
+        s.load(rich_catalog())
+    a, b = embedded.status(), neo4j_store.status()
+    assert isinstance(a, StoreStatus) and isinstance(b, StoreStatus)
+    assert list(a.model_dump()) == list(b.model_dump())  # one shape, one key order
+    assert (a.nodes, a.relationships, a.name) == (b.nodes, b.relationships, b.name)
+    assert list(a.relationships) == list(RELATIONSHIP_TYPES) and list(a.nodes) == list(LABELS.values())
+    assert a.store == "embedded" and b.store == "neo4j" and a.loaded_at and b.loaded_at
+    assert a.uri is None and b.uri == neo4j_store.uri
 
 
 def test_wrong_password_is_a_clear_error(bolt_server: BoltEndpoint) -> None:
     env = {**bolt_server.env(), "NEO4J_PASSWORD": "not-the-password"}
-    with pytest.raises(StoreUnavailable, match="authentication failed for user 'root'"):
+    with pytest.raises(AuthFailed, match="authentication failed for user 'root'"):
         Neo4jStore.from_env(env)
 
 

@@ -12,20 +12,21 @@ from typing import Any
 
 import pytest
 
-from graph.bolt_server import (
-    DEV_PASSWORD,
+from graph.errors import PortInUse, StoreUnavailable, WeakPassword
+from graph.neo4j.local_server import (
     BoltEndpoint,
+    BoltServer,
     bolt_answers,
     check_password,
     free_port,
     spawn,
     wait_for_bolt,
 )
-from graph.errors import StoreUnavailable
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j.settings import DEV_PASSWORD
+from graph.neo4j.store import Neo4jStore
 from tests.bolt import assert_same_catalog, rich_catalog
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_session_server_answers_bolt(bolt_server: BoltEndpoint) -> None:
@@ -53,6 +54,20 @@ def test_free_ports_are_bindable() -> None:
 def test_weak_passwords_are_refused_without_dev(weak: str) -> None:
     with pytest.raises(StoreUnavailable, match="SKILLGRAPH_DB_PASSWORD"):
         check_password(weak)
+
+
+def test_a_weak_password_is_its_own_error_and_names_no_option() -> None:
+    with pytest.raises(WeakPassword) as info:
+        check_password("neo4j")
+    assert "--" not in str(info.value)
+
+
+def test_a_taken_port_is_its_own_error_and_names_no_option(bolt_server: BoltEndpoint, tmp_path: Path) -> None:
+    pytest.importorskip("arcadedb_embedded")
+    with pytest.raises(PortInUse) as info:
+        BoltServer(tmp_path, password="a-real-password", port=bolt_server.port).start()
+    assert info.value.port == bolt_server.port and "--" not in str(info.value)
+    assert not any(tmp_path.iterdir())
 
 
 def test_dev_mode_allows_a_default_password() -> None:
@@ -135,9 +150,11 @@ def test_db_serve_refuses_a_weak_password_before_starting(tmp_path: Path, capsys
     if "api.cli_db" not in cli._EXTENSIONS:
         monkeypatch.setattr(cli, "_EXTENSIONS", [*cli._EXTENSIONS, "api.cli_db"])
     monkeypatch.setenv("SKILLGRAPH_DB_PASSWORD", "neo4j")
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
     assert cli.main(["db", "serve", "--data", str(tmp_path), "--port", "0"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "refusing a default or weak database password" in err
+    assert err.rstrip().endswith("(or pass --dev for a throwaway local server)")  # the CLI names its option
     assert not any(tmp_path.iterdir())  # nothing was started or created
 
 
