@@ -37,6 +37,7 @@ from urllib.parse import urlparse
 import pytest
 
 from api import cli, pages
+from api.pages.facts import short
 from graph.catalog import Catalog
 from graph.errors import UnknownId
 from loaders import load_catalog, parse_catalog
@@ -837,7 +838,7 @@ def test_browser_route_view_shows_numbered_steps(chromium: Chromium, route_html:
     _check_drawn(run, "route", tmp_path)
     labels = run.js("skillgraph.nodes.get({filter: n => n.role === 'step'}).sort((a, b) => a.order - b.order)"
                     ".map(n => n.label)")
-    assert labels == [f"{s.order}. {pages._short(s.title, 48)}" for s in route.steps]
+    assert labels == [f"{s.order}. {short(s.title, 48)}" for s in route.steps]
     listed = run.js("[...document.querySelectorAll('#sg-route-steps li')].map(li => li.innerText.split('\\n')[0])")
     assert [x.strip() for x in listed] == [f"{s.order}.{s.title}" for s in route.steps]
     totals = run.js("document.getElementById('sg-totals').innerText")

@@ -1,0 +1,59 @@
+"""How the interfaces write money, hours, levels and ``id:level`` references.
+
+Written once here for the command line and the pages, so a price or a level
+reads the same everywhere.
+
+Examples
+--------
+>>> money(49), money(89.99), money(None), money(1234.5, symbol="")
+('$49', '$89.99', '?', '1,234.50')
+>>> price(49, True), price(0, True, free="free"), price(None, True, unknown="price unknown")
+('$49 (audit free)', 'free', 'price unknown')
+>>> hours(12.5), level_label("numpy", 1), level_label("pandas", 2)
+('12.5 h', 'numpy', 'pandas L2')
+>>> split_level_ref("python:2"), split_level_ref("sql")
+(('python', 2), ('sql', None))
+"""
+
+from __future__ import annotations
+
+__all__ = ["AUDIT_FREE", "hours", "level_label", "money", "price", "split_level_ref"]
+
+#: the note after the price of a course that can be audited for free
+AUDIT_FREE = " (audit free)"
+
+
+def money(usd: float | None, *, unknown: str = "?", symbol: str = "$") -> str:
+    """US dollars with thousands separators, cents only when there are any; ``unknown`` for None."""
+    if usd is None:
+        return unknown
+    return symbol + f"{usd:,.2f}".removesuffix(".00")
+
+
+def price(usd: float | None, free_audit: bool, *, unknown: str = "?", free: str | None = None,
+          note: str = AUDIT_FREE) -> str:
+    """What a step costs: :func:`money`, ``free`` (when given) for 0, and ``note`` when a paid
+    course can be audited for free."""
+    if usd == 0 and free is not None:
+        return free
+    return money(usd, unknown=unknown) + (note if free_audit and usd else "")
+
+
+def hours(value: float) -> str:
+    """Hours as ``12.5 h``."""
+    return f"{value:g} h"
+
+
+def level_label(skill: str, level: int | None) -> str:
+    """A skill at a level as people read it: ``pandas L2``; level 1 (or none) is the plain id."""
+    return skill if not level or level == 1 else f"{skill} L{level}"
+
+
+def split_level_ref(text: str) -> tuple[str, int | None]:
+    """An ``id`` or ``id:level`` reference (the planner's form) as ``(id, level or None)``.
+
+    Only for display: the planner has parsed and checked the reference already.
+    """
+    # TODO(merge): switch to the graph model's parser of level references.
+    ref, sep, level = text.partition(":")
+    return ref, int(level) if sep and level.isdigit() else None
