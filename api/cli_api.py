@@ -1,6 +1,6 @@
 """``skillgraph serve``: run the HTTP API with uvicorn.
 
-Settings come from the environment (see :class:`api.settings.Settings`);
+Settings come from the environment (see :class:`api.http.settings.Settings`);
 they are checked before uvicorn starts, so a bad setting is one clear line
 and exit status 2.
 """
@@ -31,7 +31,7 @@ def serve(args: argparse.Namespace) -> int:
         import uvicorn
         from pydantic import ValidationError
 
-        from api.settings import Settings
+        from api.http.settings import Settings
     except ImportError as err:
         print(f"skillgraph: error: the API needs the server extra (pip install 'skillgraph[server]'): {err}",
               file=sys.stderr)
@@ -51,6 +51,6 @@ def serve(args: argparse.Namespace) -> int:
         from loaders import load_catalog
 
         load_catalog(settings.catalog)  # a broken file: one clear error (CatalogError), before any worker starts
-    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+    uvicorn.run("api.http.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                 log_level=args.log_level, access_log=not args.no_access_log)
     return 0

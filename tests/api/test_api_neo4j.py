@@ -21,9 +21,9 @@ pytest.importorskip("fastapi")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from api.app import create_app  # noqa: E402
-from api.deps import Neo4jSource  # noqa: E402
-from api.settings import Settings  # noqa: E402
+from api.http.app import create_app  # noqa: E402
+from api.http.sources import Neo4jSource  # noqa: E402
+from api.http.settings import Settings  # noqa: E402
 from graph.bolt_server import BoltEndpoint, free_port  # noqa: E402
 from graph.catalog import Catalog  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402

@@ -17,8 +17,8 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from api import cli  # noqa: E402
-from api.app import create_app  # noqa: E402
-from api.settings import Settings  # noqa: E402
+from api.http.app import create_app  # noqa: E402
+from api.http.settings import Settings  # noqa: E402
 from graph.catalog import Catalog  # noqa: E402
 from loaders import SEED_PATH, load_catalog  # noqa: E402
 from queries.gaps import closest_roles, gap  # noqa: E402
@@ -316,7 +316,7 @@ def test_serve_runs_uvicorn_with_the_factory(monkeypatch: pytest.MonkeyPatch) ->
                         if "api.cli_api" not in cli._EXTENSIONS else cli._EXTENSIONS)
     assert cli.main(["serve", "--host", "127.0.0.1", "--port", "8123", "--workers", "2"]) == 0
     app, kw = calls[0]
-    assert app == "api.app:create_app" and kw["factory"] is True
+    assert app == "api.http.app:create_app" and kw["factory"] is True
     assert (kw["host"], kw["port"], kw["workers"]) == ("127.0.0.1", 8123, 2)
     assert cli_api.register is not None
 

@@ -18,9 +18,9 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
-import api.routes.plan as plan_route  # noqa: E402
-from api.app import create_app  # noqa: E402
-from api.settings import Settings  # noqa: E402
+import api.http.routes.plan as plan_route  # noqa: E402
+from api.http.app import create_app  # noqa: E402
+from api.http.settings import Settings  # noqa: E402
 from graph.catalog import Catalog  # noqa: E402
 from graph.errors import CatalogError, CypherRejected, PlanningError, StoreUnavailable  # noqa: E402
 from loaders import SEED_PATH, load_catalog  # noqa: E402
@@ -318,7 +318,7 @@ def test_starting_while_neo4j_is_down() -> None:
 @pytest.mark.usefixtures("clean_env")
 def test_neo4j_settings_map_to_the_stores_defaults() -> None:
     pytest.importorskip("neo4j")
-    from api.deps import Neo4jSource
+    from api.http.sources import Neo4jSource
     from graph.neo4j_store import Neo4jSettings
 
     source = Neo4jSource(Settings(neo4j_uri="bolt://127.0.0.1:1", neo4j_password="pw-for-the-test"))

@@ -28,8 +28,8 @@ from schemathesis.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-from api.app import create_app  # noqa: E402
-from api.settings import Settings  # noqa: E402
+from api.http.app import create_app  # noqa: E402
+from api.http.settings import Settings  # noqa: E402
 
 TOKEN = "schemathesis-curator-token-0123456789"
 CHECKS = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import CuratorDep, HolderDep
-from api.routes._records import ERRORS
-from api.schemas import ErrorBody, ReloadResult
+from api.http.deps import CuratorDep, HolderDep
+from api.http.routes._records import ERRORS
+from api.http.schemas import ErrorBody, ReloadResult
 
 router = APIRouter(prefix="/admin", tags=["admin"], responses={
     **ERRORS,

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import CatalogDep
-from api.routes._records import ERRORS, ID_PATH, NOT_FOUND, PageDep, QueryText, detail, same, search
-from api.schemas import ProgramDetail, ProgramsPublic
+from api.http.deps import CatalogDep, PageDep
+from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, detail, same, search
+from api.http.schemas import ProgramDetail, ProgramsPublic
 
 router = APIRouter(prefix="/programs", tags=["programs"], responses=ERRORS)
 

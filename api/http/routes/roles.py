@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import CatalogDep, PlanningDep
-from api.routes._records import ERRORS, ID_PATH, NOT_FOUND, PageDep, QueryText, detail, search
-from api.schemas import MAX_HAVE, RoleDetail, RoleDistancesPublic, RolesPublic
+from api.http.deps import CatalogDep, PageDep, PlanningDep
+from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, detail, search
+from api.http.schemas import MAX_HAVE, RoleDetail, RoleDistancesPublic, RolesPublic
 from queries.gaps import closest_roles
 
 router = APIRouter(prefix="/roles", tags=["roles"], responses=ERRORS)

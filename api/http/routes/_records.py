@@ -1,20 +1,19 @@
-"""What the five catalog routers share: pagination, search, errors and detail pages."""
+"""What the catalog routers share: search, documented errors and detail pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Query
 from pydantic import BaseModel
 
-from api.schemas import ErrorBody
+from api.http.schemas import ErrorBody
+from api.records import record
 from graph.catalog import Catalog, Kind
-from graph.models import Item
 
-__all__ = ["ERRORS", "ID_PATH", "Page", "PageDep", "QueryText", "detail", "search"]
+__all__ = ["ERRORS", "ID_PATH", "NOT_FOUND", "QueryText", "detail", "same", "search"]
 
-T = TypeVar("T", bound=Item)
 M = TypeVar("M", bound=BaseModel)
 
 #: documented on every route: bad input, oversized body, no snapshot, and the logged 500
@@ -33,24 +32,6 @@ QueryText = Annotated[str | None, Query(max_length=200, description="search id, 
 ID_PATH = {"max_length": 200, "description": "record id"}
 
 
-class Page:
-    """``limit`` and ``offset`` query parameters, bounded."""
-
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=500, description="page size")] = 50,
-        offset: Annotated[int, Query(ge=0, le=1_000_000, description="records to skip")] = 0,
-    ):
-        self.limit = limit
-        self.offset = offset
-
-    def slice(self, items: list[T]) -> list[T]:
-        return items[self.offset: self.offset + self.limit]
-
-
-PageDep = Annotated[Page, Depends()]
-
-
 def search(catalog: Catalog, kind: Kind, q: str | None, *tests: Callable[[Any], bool]) -> list[Any]:
     """Records of ``kind`` matching ``q`` (id, label, aliases) and every test."""
     items: Iterable[Any] = catalog.find(q, kind) if q else getattr(catalog, f"{kind}s")
@@ -66,6 +47,5 @@ def same(value: str | None, field: str) -> Callable[[Any], bool]:
 
 
 def detail(catalog: Catalog, kind: Kind, id_: str, model: type[M]) -> M:
-    """One record with its neighbours; an unknown id raises UnknownId (404 here)."""
-    item = catalog.get(id_, kind)
-    return model.model_validate({**item.model_dump(), "type": kind, "neighbours": catalog.neighbours(id_)})
+    """One record with its neighbours (:func:`api.records.record`); an unknown id raises UnknownId (404 here)."""
+    return model.model_validate(record(catalog, id_, kind))

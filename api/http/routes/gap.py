@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.deps import PlanningDep
-from api.routes._records import ERRORS
-from api.routes.plan import finished
-from api.schemas import GapRequest, have_strings
+from api.http.deps import PlanningDep
+from api.http.routes._records import ERRORS
+from api.http.routes.plan import finished
+from api.http.schemas import GapRequest, have_strings
 from queries.gaps import Gap, gap
 
 router = APIRouter(prefix="/gap", tags=["gap"], responses=ERRORS)

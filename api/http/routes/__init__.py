@@ -1,6 +1,6 @@
-"""One router per resource; :func:`api.app.create_app` includes them all."""
+"""One router per resource; :func:`api.http.app.create_app` includes them all."""
 
-from api.routes import admin, certs, courses, cypher, gap, graph, health, plan, programs, roles, skills, viz
+from api.http.routes import admin, certs, courses, cypher, gap, graph, health, plan, programs, roles, skills, viz
 
 ROUTERS = [
     health.router,

@@ -13,9 +13,11 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, HTTPException, status
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import CuratorDep, CypherSource, HolderDep, SettingsDep
-from api.routes._records import ERRORS
-from api.schemas import CypherRequest, CypherResult, ErrorBody
+from api.http.deps import CuratorDep, HolderDep, SettingsDep
+from api.http.routes._records import ERRORS
+from api.http.schemas import CypherRequest, CypherResult, ErrorBody
+from api.http.sources import CypherSource
+from api.records import query_result
 
 router = APIRouter(prefix="/cypher", tags=["curators"], responses={
     **ERRORS,
@@ -43,6 +45,5 @@ async def run_query(body: CypherRequest, _: CuratorDep, holder: HolderDep, setti
                                   limit=limit)
     if out.get("committed") and out["counters"]:
         background.add_task(holder.try_refresh)  # the planner's snapshot follows the curator's edit
-    return CypherResult(columns=out["columns"], data=out["rows"], count=len(out["rows"]),
-                        truncated=out["truncated"], write=body.write, committed=bool(out.get("committed")),
-                        counters=out["counters"])
+    return CypherResult(**query_result(out["columns"], out["rows"], truncated=out["truncated"], write=body.write,
+                                       committed=bool(out.get("committed")), counters=out["counters"]))

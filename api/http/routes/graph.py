@@ -7,9 +7,9 @@ from typing import Annotated
 import networkx as nx
 from fastapi import APIRouter, Query
 
-from api.deps import CatalogDep
-from api.routes._records import ERRORS
-from api.schemas import MAX_DEPTH, GraphEdge, GraphNode, GraphPublic
+from api.http.deps import CatalogDep
+from api.http.routes._records import ERRORS
+from api.http.schemas import MAX_DEPTH, GraphEdge, GraphNode, GraphPublic
 
 router = APIRouter(prefix="/graph", tags=["graph"], responses=ERRORS)
 

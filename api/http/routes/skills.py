@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import CatalogDep
-from api.routes._records import ERRORS, ID_PATH, NOT_FOUND, PageDep, QueryText, detail, same, search
-from api.schemas import SkillDetail, SkillsPublic
+from api.http.deps import CatalogDep, PageDep
+from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, detail, same, search
+from api.http.schemas import SkillDetail, SkillsPublic
 
 router = APIRouter(prefix="/skills", tags=["skills"], responses=ERRORS)
 

@@ -7,9 +7,9 @@ import json
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from api.deps import PlanningDep
-from api.routes._records import ERRORS
-from api.schemas import PlanRequest, have_strings
+from api.http.deps import PlanningDep
+from api.http.routes._records import ERRORS
+from api.http.schemas import PlanRequest, have_strings
 from queries.planner import Plan, plan
 
 router = APIRouter(prefix="/plan", tags=["plan"], responses=ERRORS)
@@ -19,6 +19,7 @@ def finished(result: BaseModel) -> bool:
     """A plan worth caching: proven optimal, or proven to have no route (not cut by the time limit)."""
     p = result.plan if hasattr(result, "plan") else result
     assert isinstance(p, Plan)
+    # TODO(merge): the planner owner adds a field saying the time limit cut the plan; use it here.
     timed_out = any(u.id == "time_limit" for u in p.unreachable)
     return not timed_out and (p.optimal or not p.feasible)
 

@@ -7,8 +7,8 @@ import time
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import HolderDep, SettingsDep
-from api.schemas import CatalogInfo, Health, SnapshotInfo
+from api.http.deps import HolderDep, SettingsDep
+from api.http.schemas import CatalogInfo, Health, SnapshotInfo
 
 router = APIRouter(prefix="/health", tags=["health"])
 

@@ -16,9 +16,9 @@ import pyvis.network  # noqa: F401  - imported at start-up: it pulls in IPython 
 from fastapi import APIRouter, Path, Query, Response  # the recursion limit; not in the middle of a request
 
 from api import pages
-from api.deps import PlanningDep
-from api.routes._records import ERRORS, ID_PATH, NOT_FOUND
-from api.schemas import MAX_DEPTH, MAX_HAVE
+from api.http.deps import PlanningDep
+from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND
+from api.http.schemas import MAX_DEPTH, MAX_HAVE
 from queries.planner import OBJECTIVES, plan
 
 router = APIRouter(prefix="/viz", tags=["pages"], responses=ERRORS)
