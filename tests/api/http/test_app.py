@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from api import cli  # noqa: E402
 from api.http.app import create_app  # noqa: E402
 from api.http.settings import Settings  # noqa: E402
 from graph.catalog import Catalog  # noqa: E402
-from loaders import SEED_PATH, load_catalog  # noqa: E402
+from loaders import SEED_PATH  # noqa: E402
 from queries.gaps import closest_roles, gap  # noqa: E402
 from queries.planner import plan  # noqa: E402
 
@@ -34,19 +33,6 @@ def settings(**kw: Any) -> Settings:
                 "admin_token": None, "cypher_write": False, "plan_cache_size": 2048, "max_body_bytes": 64 * 1024,
                 "plan_time_limit_s": 10.0}
     return Settings(**{**defaults, **kw})
-
-
-@pytest.fixture()
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No SKILLGRAPH_* or NEO4J_* from the caller's environment."""
-    for key in list(os.environ):
-        if key.startswith(("SKILLGRAPH_", "NEO4J_")):
-            monkeypatch.delenv(key)
-
-
-@pytest.fixture(scope="module")
-def seed() -> Catalog:
-    return load_catalog()
 
 
 @pytest.fixture(scope="module")
@@ -308,23 +294,19 @@ def test_openapi_and_docs(client: TestClient) -> None:
 def test_serve_runs_uvicorn_with_the_factory(monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 
-    from api import cli_api
+    from api.cli import serve
 
     calls: list[tuple[Any, dict[str, Any]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
-    monkeypatch.setattr(cli, "_EXTENSIONS", [*cli._EXTENSIONS, "api.cli_api"]
-                        if "api.cli_api" not in cli._EXTENSIONS else cli._EXTENSIONS)
     assert cli.main(["serve", "--host", "127.0.0.1", "--port", "8123", "--workers", "2"]) == 0
     app, kw = calls[0]
     assert app == "api.http.app:create_app" and kw["factory"] is True
     assert (kw["host"], kw["port"], kw["workers"]) == ("127.0.0.1", 8123, 2)
-    assert cli_api.register is not None
+    assert serve.register is not None
 
 
 @pytest.mark.usefixtures("clean_env")
 def test_serve_refuses_unsafe_settings(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(cli, "_EXTENSIONS", [*cli._EXTENSIONS, "api.cli_api"]
-                        if "api.cli_api" not in cli._EXTENSIONS else cli._EXTENSIONS)
     monkeypatch.setenv("SKILLGRAPH_CYPHER_WRITE", "true")
     monkeypatch.delenv("SKILLGRAPH_ADMIN_TOKEN", raising=False)
     assert cli.main(["serve"]) == 2
@@ -341,8 +323,6 @@ def test_serve_refuses_a_broken_catalog_file(monkeypatch: pytest.MonkeyPatch, tm
         raise AssertionError("uvicorn started with a broken catalog")
 
     monkeypatch.setattr("uvicorn.run", never)
-    monkeypatch.setattr(cli, "_EXTENSIONS", [*cli._EXTENSIONS, "api.cli_api"]
-                        if "api.cli_api" not in cli._EXTENSIONS else cli._EXTENSIONS)
     monkeypatch.setenv("SKILLGRAPH_CATALOG", str(bad))
     assert cli.main(["serve"]) == 1
     assert "bad.yaml:Bad Id:id" in capsys.readouterr().err

@@ -22,21 +22,15 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from api.http.app import create_app  # noqa: E402
-from api.http.sources import Neo4jSource  # noqa: E402
 from api.http.settings import Settings  # noqa: E402
+from api.http.sources import Neo4jSource  # noqa: E402
 from graph.bolt_server import BoltEndpoint, free_port  # noqa: E402
 from graph.catalog import Catalog  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402
-from loaders import load_catalog  # noqa: E402
 from queries.planner import plan  # noqa: E402
 
 TOKEN = "curator-token-for-tests-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture(scope="module")
-def seed() -> Catalog:
-    return load_catalog()
 
 
 @pytest.fixture(scope="module")

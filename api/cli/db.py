@@ -1,6 +1,6 @@
 """Commands for the graph database: ``skillgraph db serve|load|status|validate``, ``cypher``, ``export``.
 
-Registered by :mod:`api.cli` (``register(subparsers)``). The database is the
+Registered by :mod:`api.cli` (:func:`register`). The database is the
 one ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD`` (or
 ``SKILLGRAPH_DB_PASSWORD``) and ``NEO4J_DATABASE`` name; the defaults fit
 ``skillgraph db serve``. The ``neo4j`` driver and the local server are
@@ -9,8 +9,9 @@ without the ``server`` extra. Every failure is one line on stderr
 (:class:`~graph.errors.StoreUnavailable`, :class:`~graph.errors.CypherRejected`,
 :class:`~graph.errors.CatalogError`), never a traceback.
 
-:func:`snapshot_from_env` and :func:`validate_db` back ``skillgraph plan --db``
-and ``skillgraph validate --db``.
+:func:`snapshot_from_env` backs ``skillgraph plan --db`` (and every command
+that reads the live graph); the checks of ``db validate`` are
+:func:`loaders.export.validate_db`, shared with ``skillgraph validate --db``.
 """
 
 from __future__ import annotations
@@ -24,16 +25,18 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from api.cli.catalog import run_validate
+from api.cli.options import UsageError, add_format, whole
+from api.records import query_result
 from graph.bolt_server import DEV_PASSWORD
 from graph.catalog import Catalog
-from graph.errors import CatalogError, CatalogIssue, CypherRejected
-from graph.neo4j_store import Neo4jSettings, Neo4jStore
+from graph.errors import CatalogError
+from graph.neo4j_store import Neo4jStore
 from graph.store import DEFAULT_BATCH_SIZE
-from loaders import check_catalog, load_catalog, parse_catalog, read_catalog_data
+from loaders import check_catalog, load_catalog
+from loaders.export import EXPORT_SUFFIXES, export_catalog
 
-__all__ = ["export_catalog", "parse_param", "register", "snapshot_from_env", "validate_db"]
+__all__ = ["parse_param", "register", "snapshot_from_env"]
 
 _DEFAULT_DATA = Path.home() / ".skillgraph" / "db"
 
@@ -57,64 +60,6 @@ def snapshot_from_env(env: Mapping[str, str] | None = None) -> Catalog:
         return store.snapshot()
 
 
-def validate_db(env: Mapping[str, str] | None = None) -> tuple[list[CatalogIssue], list[CatalogIssue]]:
-    """(errors, warnings) of the live graph (for ``skillgraph validate --db``).
-
-    The graph-level checks (dangling relationships, nodes without an id or
-    with missing properties, duplicate ids, labels and types outside the
-    schema) and then the loader's integrity checks
-    (:func:`loaders.checks.check_catalog`: references, skill prerequisite
-    cycles, roles needing skills nothing teaches...) on the valid records.
-    """
-    with _store(env) as store:
-        report = store.inspect()
-        where = f"{store.uri} ({store.database})"
-    issues = list(report.issues)
-    if report.catalog is not None:
-        issues += check_catalog(report.catalog, where, also_known=report.invalid_ids)
-    seen: set[str] = set()
-    unique = []
-    for issue in issues:
-        if str(issue) + issue.severity not in seen:
-            seen.add(str(issue) + issue.severity)
-            unique.append(issue)
-    return ([i for i in unique if i.severity == "error"], [i for i in unique if i.severity == "warning"])
-
-
-def export_catalog(catalog: Catalog, path: str | os.PathLike[str], *, header: str | None = None,
-                   verify: bool = True) -> Path:
-    """Write ``catalog`` as YAML or JSON (by extension), atomically; check it reads back identically.
-
-    Raises
-    ------
-    CatalogError
-        Unsupported extension, or the file would not read back equal.
-    """
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in {".yaml", ".yml", ".json"}:
-        raise CatalogError([CatalogIssue(f"unsupported file type {suffix or '(none)'!r}: use .yaml, .yml or .json",
-                                         file=str(path))])
-    data = catalog.to_dict()
-    if suffix == ".json":
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    else:
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        body = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120)
-        text = "".join(f"# {line}\n" for line in (header or "").splitlines()) + body
-    tmp = target.with_name(f".{target.stem}.tmp{target.suffix}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp.write_text(text, encoding="utf-8")
-    back, issues = parse_catalog(read_catalog_data(tmp), str(path)) if verify else (catalog, [])
-    if back is None or back.to_dict() != data:
-        tmp.unlink(missing_ok=True)
-        errors = [i for i in issues if i.severity == "error"]
-        raise CatalogError(errors or [CatalogIssue("the exported file would not read back identically",
-                                                   file=str(path))])
-    os.replace(tmp, target)
-    return target
-
-
 # -- argument parsing ---------------------------------------------------------------------------
 def parse_param(text: str) -> tuple[str, Any]:
     """``NAME=VALUE`` with VALUE read as JSON when it parses, else as a string.
@@ -135,16 +80,6 @@ def parse_param(text: str) -> tuple[str, Any]:
         return name.strip(), value
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
 def _seconds(text: str) -> float | None:
     value = float(text)
     if value < 0:
@@ -152,8 +87,11 @@ def _seconds(text: str) -> float | None:
     return value or None
 
 
-def _add_format(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+def _export_file(text: str) -> str:
+    suffix = Path(text).suffix.lower()
+    if suffix not in EXPORT_SUFFIXES:
+        raise argparse.ArgumentTypeError(f"unsupported file type {suffix or '(none)'!r}: use .yaml, .yml or .json")
+    return text
 
 
 def register(sub: Any) -> None:
@@ -169,8 +107,8 @@ def register(sub: Any) -> None:
                                     "comes from SKILLGRAPH_DB_PASSWORD (or NEO4J_PASSWORD).")
     p.add_argument("--data", default=os.environ.get("SKILLGRAPH_DB_DATA") or str(_DEFAULT_DATA),
                    help=f"persistent data directory (default: $SKILLGRAPH_DB_DATA or {_DEFAULT_DATA})")
-    p.add_argument("--port", type=int, default=7687, help="Bolt port (default: 7687; 0: any free port)")
-    p.add_argument("--http-port", type=int, default=0, help="ArcadeDB HTTP port (default: any free port)")
+    p.add_argument("--port", type=whole(0, 65535), default=7687, help="Bolt port (default: 7687; 0: any free port)")
+    p.add_argument("--http-port", type=whole(0, 65535), default=0, help="ArcadeDB HTTP port (default: any free port)")
     p.add_argument("--database", default="skillgraph", help="database name (default: skillgraph)")
     p.add_argument("--heap", default="2g", help="Java heap limit (default: 2g)")
     p.add_argument("--dev", action="store_true",
@@ -181,18 +119,18 @@ def register(sub: Any) -> None:
                         description=env_help)
     p.add_argument("file", nargs="?", help="catalog file (YAML or JSON); default: the shipped seed")
     p.add_argument("--replace", action="store_true", help="also remove what the file no longer has")
-    p.add_argument("--batch-size", type=_positive, default=DEFAULT_BATCH_SIZE,
+    p.add_argument("--batch-size", type=whole(1), default=DEFAULT_BATCH_SIZE,
                    help=f"rows per statement (default: {DEFAULT_BATCH_SIZE})")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(handler=_load)
 
     p = dsub.add_parser("status", help="server, database and what it holds", description=env_help)
-    _add_format(p)
+    add_format(p)
     p.set_defaults(handler=_status)
 
     p = dsub.add_parser("validate", help="check the live graph; exit 1 on errors", description=env_help)
-    _add_format(p)
-    p.set_defaults(handler=_validate)
+    add_format(p)
+    p.set_defaults(handler=run_validate, db=True, file=None)
 
     p = sub.add_parser("cypher", help="run a Cypher query (read-only unless --write)",
                        description="Run one Cypher query against the database. Read-only unless --write: a query "
@@ -203,14 +141,14 @@ def register(sub: Any) -> None:
                    help="query parameter, VALUE as JSON or a string (repeatable)")
     p.add_argument("--write", action="store_true", help="commit the query's changes")
     p.add_argument("--timeout", type=_seconds, default=30.0, help="seconds (default: 30; 0: no limit)")
-    p.add_argument("--max-rows", type=_positive, default=10_000, help="rows to show at most (default: 10000)")
-    _add_format(p)
+    p.add_argument("--max-rows", type=whole(1), default=10_000, help="rows to show at most (default: 10000)")
+    add_format(p)
     p.set_defaults(handler=_cypher)
 
     p = sub.add_parser("export", help="write the live graph as a catalog file (YAML or JSON)",
                        description="Write the live graph as a catalog file that load_catalog reads back "
                                    "identically. " + env_help)
-    p.add_argument("file", help="output file: .yaml, .yml or .json")
+    p.add_argument("file", type=_export_file, help="output file: .yaml, .yml or .json")
     p.add_argument("--force", action="store_true", help="write even when the integrity checks find errors")
     p.set_defaults(handler=_export)
 
@@ -280,32 +218,9 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _validate(args: argparse.Namespace) -> int:
-    errors, warnings = validate_db()
-    settings = Neo4jSettings.from_env()
-    where = f"{settings.uri} (database {settings.database})"
-    if args.format == "json":
-        print(json.dumps({"ok": not errors, "errors": [vars(i) for i in errors],
-                          "warnings": [vars(i) for i in warnings]}, indent=2))
-    else:
-        for i in errors:
-            print(f"error: {_issue(i)}")
-        for i in warnings:
-            print(f"warning: {_issue(i)}")
-        if errors:
-            print(f"{where}: {len(errors)} error(s), {len(warnings)} warning(s)")
-        else:
-            print(f"{where}: OK ({len(warnings)} warning(s))")
-    return 1 if errors else 0
-
-
-def _issue(issue: CatalogIssue) -> str:
-    where = ":".join(p for p in (issue.item, issue.field) if p)
-    return f"{where}: {issue.message}" if where else issue.message
-
-
 def _cypher(args: argparse.Namespace) -> int:
     from queries.cypher import NAMED_QUERIES, CypherResult, run_cypher, run_named
+
 
     params = dict(args.param)
     if args.query.strip() in (":help", ":list"):
@@ -313,10 +228,10 @@ def _cypher(args: argparse.Namespace) -> int:
             needs = " ".join(f"--param {p}=..." for p in q.params)
             print(f":{q.name} {needs}".rstrip() + f"\n    {q.description}")
         return 0
+    if args.query.startswith(":") and args.write:
+        raise UsageError("named queries only read; drop --write")
     with _store() as store:
         if args.query.startswith(":"):
-            if args.write:
-                raise CypherRejected("named queries only read; drop --write")
             rows = run_named(store.driver, args.query[1:].strip(), params, database=store.database)
             keys = list(rows[0]) if rows else []
             result = CypherResult(keys, rows)
@@ -324,7 +239,9 @@ def _cypher(args: argparse.Namespace) -> int:
             result = run_cypher(store.driver, args.query, params, write=args.write, timeout=args.timeout,
                                 database=store.database, max_rows=args.max_rows)
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        data = query_result(result.keys, result.rows, truncated=result.truncated, write=args.write,
+                            committed=result.committed, counters=result.counters)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
     if result.keys:
         print(_table(result.keys, result.rows))
@@ -358,9 +275,6 @@ def _table(keys: list[str], rows: list[dict[str, Any]], max_width: int = 60) -> 
 
 def _export(args: argparse.Namespace) -> int:
     target = Path(args.file)
-    if target.suffix.lower() not in {".yaml", ".yml", ".json"}:
-        raise CatalogError([CatalogIssue(f"unsupported file type {target.suffix or '(none)'!r}: "
-                                         "use .yaml, .yml or .json", file=args.file)])
     with _store() as store:
         catalog = store.snapshot()
         where = f"{store.uri} (database {store.database})"

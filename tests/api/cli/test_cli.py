@@ -24,7 +24,7 @@ import pytest
 from api.cli import main
 from loaders import load_catalog
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 SMALL = """\
 name: tiny
@@ -104,14 +104,20 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def assert_user_error(code: int, err: str, *contains: str) -> None:
-    assert code == 1
+def assert_user_error(code: int, err: str, *contains: str, status: int = 1) -> None:
+    assert code == status
     assert "Traceback" not in err
     first = err.strip().splitlines()[0]
     assert first.startswith("skillgraph: error: ")
     for c in contains:
         assert c in first
 
+
+
+def assert_usage_error(code: int, err: str, *contains: str) -> None:
+    """Bad usage: exit status 2 and one line on stderr."""
+    assert_user_error(code, err, *contains, status=2)
+    assert len(err.strip().splitlines()) == 1
 
 # -- plan: output ----------------------------------------------------------------------------------
 def test_plan_table_shows_steps_hours_and_reasons(capsys, small):
@@ -322,7 +328,7 @@ def test_show_lists_neighbours(capsys, small):
     assert any("needed_by" in line and "ml-eng" in line for line in out.splitlines())
     code, out, _ = run(capsys, "show", "--catalog", small, "ml-basics", "--format", "json")
     data = json.loads(out)
-    assert data["kind"] == "skill" and data["id"] == "ml-basics"
+    assert data["type"] == "skill" and data["id"] == "ml-basics"
     n = data["neighbours"]
     assert {x["id"] for x in n["taught_by"]} == {"ml-a", "ml-b"}
     assert {x["id"] for x in n["required_by"]} >= {"deep-learning", "mlops", "cloud-ml", "dl"}
@@ -332,17 +338,17 @@ def test_show_program(capsys, small):
     code, out, _ = run(capsys, "show", "--catalog", small, "prog", "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["kind"] == "program"
+    assert data["type"] == "program"
     assert data["neighbours"]["has_part"] == [{"id": "mlops-c", "order": 0}, {"id": "cloud-c", "order": 1}]
 
 
 def test_show_cert_says_it_is_a_cert(capsys, small):
-    # Every other record is shown with its record kind; a cert's own ``kind`` field
+    # Every record is shown with its record type; a cert's own ``kind`` field
     # (vendor-exam / completion) must not replace it.
     code, out, _ = run(capsys, "show", "--catalog", small, "cloud-cert", "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["kind"] == "cert"
+    assert data["type"] == "cert" and data["kind"] == "vendor-exam"
     assert {x["id"] for x in data["neighbours"]["prepared_by"]} == {"cloud-c"}
 
 
@@ -452,12 +458,15 @@ def test_unknown_exclude(capsys, small):
 
 def test_no_target(capsys, small):
     code, _, err = run(capsys, "plan", "--catalog", small, "--have", "python")
-    assert_user_error(code, err, "target")
+    assert_usage_error(code, err, "target")
 
 
 def test_negative_budget(capsys, small):
-    code, _, err = run(capsys, "plan", "--catalog", small, "--role", "ml-eng", "--budget", "-1")
-    assert_user_error(code, err, "budget")
+    with pytest.raises(SystemExit) as info:  # argparse refuses the value
+        run(capsys, "plan", "--catalog", small, "--role", "ml-eng", "--budget", "-1")
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--budget" in err and "must be a number >= 0" in err and "Traceback" not in err
 
 
 def test_missing_catalog_file(capsys, tmp_path):

@@ -8,12 +8,13 @@ Three views, chosen by the options given:
 - a neighbourhood (``--center ID --depth n``): one node and everything
   within n hops.
 
-A subcommand module for :mod:`api.cli` (see ``_EXTENSIONS`` there):
-:func:`register` adds the parser and sets its handler. pyvis is imported only
-when the command runs, so the CLI works without the ``server`` extra until a
-page is asked for. Exit codes: 0 written, 1 an error (unknown id, missing
-pyvis, unwritable file), 2 conflicting options, 3 a route page was written
-but the route does not reach every essential goal (as ``skillgraph plan``).
+A command group of :mod:`api.cli`: :func:`register` adds the parser and sets
+its handler. pyvis is imported only when the command runs, so the CLI works
+without the ``server`` extra until a page is asked for. Exit codes: 0
+written, 1 an error (unknown id, missing pyvis, unwritable file), 2 bad
+usage (conflicting options, a depth outside 0-:data:`~api.http.schemas.MAX_DEPTH`,
+the limit of the API's pages too), 3 a route page was written but the route
+does not reach every essential goal (as ``skillgraph plan``).
 """
 
 from __future__ import annotations
@@ -23,23 +24,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from api.cli.options import UsageError, add_catalog, csv, whole
+from api.formatting import hours, money
+from api.http.schemas import MAX_DEPTH
+
 __all__ = ["register", "run"]
 
 _INSTALL = "install skillgraph[server] (pip install 'skillgraph[server]')"
-
-
-def _csv(text: str) -> list[str]:
-    return [p.strip() for p in text.split(",") if p.strip()]
-
-
-def _depth(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 10, not {text!r}") from None
-    if not 0 <= value <= 10:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 10, not {value}")
-    return value
 
 
 def register(sub: Any) -> None:
@@ -51,17 +42,18 @@ def register(sub: Any) -> None:
                     "With --role/--cert: your cheapest route drawn over the graph. With --center: one node "
                     "and everything within --depth hops.",
     )
-    p.add_argument("--catalog", metavar="FILE", help="catalog file (YAML or JSON); default: the shipped seed")
+    add_catalog(p)
     r = p.add_argument_group("route view")
     r.add_argument("--role", help="target role id")
     r.add_argument("--cert", help="target cert id")
-    r.add_argument("--have", type=_csv, default=[], help="what you have: skills (id or id:level), courses, certs")
+    r.add_argument("--have", type=csv, default=[], help="what you have: skills (id or id:level), courses, certs")
     r.add_argument("--objective", choices=("hours", "cost", "steps"), default="hours",
                    help="what the route minimises (default: hours)")
     n = p.add_argument_group("neighbourhood view")
     n.add_argument("--center", metavar="ID", help="the node at the centre")
-    n.add_argument("--depth", type=_depth, default=None, help="hops from the centre, 0-10 (default: 1)")
-    p.add_argument("--kinds", type=_csv, help="catalog view: only these node kinds (skill,course,program,cert,role)")
+    n.add_argument("--depth", type=whole(0, MAX_DEPTH), default=None,
+                   help=f"hops from the centre, 0-{MAX_DEPTH} (default: 1)")
+    p.add_argument("--kinds", type=csv, help="catalog view: only these node kinds (skill,course,program,cert,role)")
     p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="where to write the page ('-': stdout)")
     p.set_defaults(handler=run)
 
@@ -83,8 +75,7 @@ def run(args: argparse.Namespace) -> int:
     """Build the page the options ask for and write it."""
     problem = _conflict(args)
     if problem:
-        print(f"skillgraph viz: error: {problem}", file=sys.stderr)
-        return 2
+        raise UsageError(problem)
     try:
         import pyvis  # noqa: F401
 
@@ -100,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if args.role or args.cert:
         route = plan(catalog, have=args.have, role=args.role, cert=args.cert, objective=args.objective)
         page = pages.route_page(catalog, route)
-        what = f"route of {route.total_steps} steps ({route.total_hours:g} h, ${route.total_cost_usd:,.2f})"
+        what = f"route of {route.total_steps} steps ({hours(route.total_hours)}, {money(route.total_cost_usd)})"
         if not route.feasible:
             what += "; no route reaches every essential goal: " + ", ".join(u.id for u in route.unreachable)
             status = 3

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from api import cli
-from api.cli_db import export_catalog, snapshot_from_env, validate_db
+from api.cli.db import snapshot_from_env
 from graph.bolt_server import free_port
 from graph.errors import CatalogError, StoreUnavailable
 from loaders import load_catalog
+from loaders.export import export_catalog, validate_db
 from queries.planner import plan
 from tests.bolt import assert_same_catalog, rich_catalog, wipe
 
@@ -21,7 +22,7 @@ SEED = load_catalog()
 
 # The curator's edits of docs/curators.md (the query is read from the page, so page and test agree):
 # add a course with its prerequisites; mark a role's skill optional.
-CURATORS_MD = Path(__file__).resolve().parents[2] / "docs" / "curators.md"
+CURATORS_MD = Path(__file__).resolve().parents[3] / "docs" / "curators.md"
 ADD_COURSE = CURATORS_MD.read_text(encoding="utf-8").split("```cypher\n", 1)[1].split("```", 1)[0]
 MAKE_OPTIONAL = """
 MATCH (:Role {id: $role})-[n:NEEDS]->(:Skill {id: $skill})
@@ -34,8 +35,6 @@ RETURN n.importance AS importance
 def run(bolt_env: dict[str, str], bolt_driver: Any, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> Any:
     """``run(*argv) -> (exit code, stdout, stderr)`` of ``skillgraph``, on an emptied database."""
-    if "api.cli_db" not in cli._EXTENSIONS:
-        monkeypatch.setattr(cli, "_EXTENSIONS", [*cli._EXTENSIONS, "api.cli_db"])
     wipe(bolt_driver, bolt_env["NEO4J_DATABASE"])
 
     def invoke(*argv: str) -> tuple[int, str, str]:
@@ -104,14 +103,14 @@ def test_cypher_read_table_and_json(run: Any) -> None:
     assert code == 0 and out.splitlines()[0].startswith("id") and ids[0] in out and "(2 rows)" in out
     code, out, _ = run("cypher", "MATCH (s:Skill {id: $id}) RETURN s.name AS name", "--param", "id=python",
                        "--format", "json")
-    assert json.loads(out)["rows"] == [{"name": SEED.skill("python").name}]
+    assert json.loads(out)["data"] == [{"name": SEED.skill("python").name}]
 
 
 def test_cypher_named_query(run: Any) -> None:
     run("db", "load", "--quiet")
     code, out, _ = run("cypher", ":courses-teaching", "--param", "skill=python", "--format", "json")
     assert code == 0
-    assert {r["id"] for r in json.loads(out)["rows"]} == {c for c, _ in SEED.teachers["python"]}
+    assert {r["id"] for r in json.loads(out)["data"]} == {c for c, _ in SEED.teachers["python"]}
     code, out, _ = run("cypher", ":help")
     assert code == 0 and ":prerequisite-chain --param skill=..." in out
 
@@ -235,9 +234,11 @@ def test_validate_reports_graph_problems_by_id(run: Any, tmp_path: Path) -> None
     assert not (tmp_path / "out.yaml").exists()
 
 
-def test_export_refuses_an_unknown_extension(run: Any, tmp_path: Path) -> None:
-    code, _, err = run("export", str(tmp_path / "out.txt"))
-    assert code == 1 and "use .yaml, .yml or .json" in _one_line_error(err)
+def test_export_refuses_an_unknown_extension(run: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:  # argparse refuses the file name: bad usage
+        run("export", str(tmp_path / "out.txt"))
+    assert info.value.code == 2 and "use .yaml, .yml or .json" in capsys.readouterr().err
+    assert not (tmp_path / "out.txt").exists()
 
 
 def test_export_json_reads_back_identically(run: Any, tmp_path: Path) -> None:
@@ -267,7 +268,7 @@ def test_plan_db_gives_the_same_route_as_the_file(run: Any) -> None:
 
 def test_plan_db_and_catalog_together_is_refused(run: Any) -> None:
     code, _, err = run("plan", "--db", "--catalog", "x.yaml", "--role", "ml-engineer-gcp")
-    assert code == 1 and "not both" in _one_line_error(err)
+    assert code == 2 and "not both" in _one_line_error(err)
 
 
 def test_validate_db_through_the_validate_command(run: Any, bolt_driver: Any, bolt_env: dict[str, str]) -> None:
@@ -279,4 +280,4 @@ def test_validate_db_through_the_validate_command(run: Any, bolt_driver: Any, bo
     code, out, _ = run("validate", "--db")
     assert code == 1 and "applied-ml-python" in out
     code, _, err = run("validate")
-    assert code == 1 and "FILE or --db" in _one_line_error(err)
+    assert code == 2 and "FILE or --db" in _one_line_error(err)

@@ -11,6 +11,8 @@ import argparse
 import sys
 from typing import Any
 
+from api.cli.options import whole
+
 __all__ = ["register"]
 
 
@@ -19,8 +21,8 @@ def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "serve", help="run the HTTP API (settings from SKILLGRAPH_* and NEO4J_* environment variables)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    p.add_argument("--port", type=whole(0, 65535), default=8000, help="port (default: 8000)")
+    p.add_argument("--workers", type=whole(1), default=1, help="worker processes (default: 1)")
     p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     p.add_argument("--no-access-log", action="store_true", help="do not log each request")
     p.set_defaults(handler=serve)
@@ -36,9 +38,6 @@ def serve(args: argparse.Namespace) -> int:
         print(f"skillgraph: error: the API needs the server extra (pip install 'skillgraph[server]'): {err}",
               file=sys.stderr)
         return 1
-    if args.workers < 1 or not 0 <= args.port <= 65535:
-        print("skillgraph: error: --workers must be >= 1 and --port within 0-65535", file=sys.stderr)
-        return 2
     try:
         settings = Settings()
     except ValidationError as err:

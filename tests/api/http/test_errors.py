@@ -4,7 +4,6 @@ missing tokens, broken backends and internal faults."""
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import socket
 from collections.abc import Iterator, Mapping
@@ -67,14 +66,6 @@ class FlakySource:
         if isinstance(self.answer, Exception):
             raise self.answer
         return self.answer
-
-
-@pytest.fixture()
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No SKILLGRAPH_* or NEO4J_* from the caller's environment."""
-    for key in list(os.environ):
-        if key.startswith(("SKILLGRAPH_", "NEO4J_")):
-            monkeypatch.delenv(key)
 
 
 @pytest.fixture(scope="module")
