@@ -92,6 +92,24 @@ def test_cypher_read_with_parameters_and_row_limit(client: TestClient) -> None:
     assert r.json()["count"] == 5 and r.json()["truncated"] is True
 
 
+def test_cli_cypher_json_is_the_http_answer(client: TestClient, neo4j_env: dict[str, str],
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    # One curator result shape: {columns, data, count, truncated, write, committed, counters} (api.records).
+    from api.cli import main
+
+    for key, value in neo4j_env.items():
+        monkeypatch.setenv(key, value)
+    query = "MATCH (s:Skill) WHERE s.id STARTS WITH $p RETURN s.id AS id, s.name AS name ORDER BY id"
+    assert main(["cypher", query, "--param", "p=py", "--max-rows", "1", "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    r = client.post("/cypher", headers=AUTH, json={"query": query, "parameters": {"p": "py"}, "limit": 1})
+    assert r.status_code == 200, r.text
+    assert shown == r.json()
+    assert list(shown) == ["columns", "data", "count", "truncated", "write", "committed", "counters"]
+    assert shown["columns"] == ["id", "name"] and shown["count"] == 1 and shown["truncated"] is True
+
+
 def test_cypher_is_read_only_unless_write(client: TestClient) -> None:
     query = "MATCH (s:Skill {id: $id}) SET s.name = $name RETURN s.name AS name"
     r = client.post("/cypher", headers=AUTH, json={"query": query, "parameters": {"id": "python", "name": "X"}})
