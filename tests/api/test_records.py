@@ -9,26 +9,15 @@ curator query's result: ``skillgraph cypher --format json`` and
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.cli import main
-from api.http.app import create_app
 from api.http.schemas import CypherResult
-from api.http.settings import Settings
 from api.records import query_result, record
 from graph.catalog import Catalog
 from graph.errors import UnknownId
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    s = Settings(environment="test", refresh_interval_s=0, catalog=None, neo4j_uri=None, admin_token=None,
-                 cypher_write=False)
-    with TestClient(create_app(s)) as c:
-        yield c
 
 
 def _one_of_each(seed: Catalog) -> list[tuple[str, str]]:
@@ -37,11 +26,12 @@ def _one_of_each(seed: Catalog) -> list[tuple[str, str]]:
             ("cert", cert.id), ("role", seed.roles[0].id)]
 
 
-def test_cli_show_is_the_http_detail(seed: Catalog, client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_show_is_the_http_detail(seed: Catalog, seed_client: TestClient,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     for kind, id_ in _one_of_each(seed):
         assert main(["show", id_, "--format", "json"]) == 0
         shown = json.loads(capsys.readouterr().out)
-        r = client.get(f"/{kind}s/{id_}")
+        r = seed_client.get(f"/{kind}s/{id_}")
         assert r.status_code == 200, r.text
         assert shown == r.json(), kind
         assert shown["type"] == kind and shown["id"] == id_ and shown["neighbours"]
