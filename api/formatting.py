@@ -9,15 +9,15 @@ Examples
 ('$49', '$89.99', '?', '1,234.50')
 >>> price(49, True), price(0, True, free="free"), price(None, True, unknown="price unknown")
 ('$49 (audit free)', 'free', 'price unknown')
->>> hours(12.5), level_label("numpy", 1), level_label("pandas", 2)
-('12.5 h', 'numpy', 'pandas L2')
+>>> hours(12.5), level_label("numpy", 1), level_label("pandas", 2), level_tag(1)
+('12.5 h', 'numpy', 'pandas L2', 'L1')
 >>> split_level_ref("python:2"), split_level_ref("sql")
 (('python', 2), ('sql', None))
 """
 
 from __future__ import annotations
 
-__all__ = ["AUDIT_FREE", "hours", "level_label", "money", "price", "split_level_ref"]
+__all__ = ["AUDIT_FREE", "hours", "level_label", "level_tag", "money", "price", "split_level_ref"]
 
 #: the note after the price of a course that can be audited for free
 AUDIT_FREE = " (audit free)"
@@ -44,9 +44,14 @@ def hours(value: float) -> str:
     return f"{value:g} h"
 
 
+def level_tag(level: int) -> str:
+    """A level as people read it: ``L2`` (1 basic, 2 working, 3 advanced)."""
+    return f"L{level}"
+
+
 def level_label(skill: str, level: int | None) -> str:
-    """A skill at a level as people read it: ``pandas L2``; level 1 (or none) is the plain id."""
-    return skill if not level or level == 1 else f"{skill} L{level}"
+    """A skill at a level: ``pandas L2``; level 1 (or none) is the plain id."""
+    return skill if not level or level == 1 else f"{skill} {level_tag(level)}"
 
 
 def split_level_ref(text: str) -> tuple[str, int | None]:

@@ -9,9 +9,9 @@ without the ``server`` extra. Every failure is one line on stderr
 (:class:`~graph.errors.StoreUnavailable`, :class:`~graph.errors.CypherRejected`,
 :class:`~graph.errors.CatalogError`), never a traceback.
 
-:func:`snapshot_from_env` backs ``skillgraph plan --db`` (and every command
-that reads the live graph); the checks of ``db validate`` are
-:func:`loaders.export.validate_db`, shared with ``skillgraph validate --db``.
+:func:`snapshot_from_env` backs ``skillgraph plan --db``. ``db validate`` is
+``skillgraph validate --db`` (:func:`api.cli.catalog.run_validate`, over
+:func:`loaders.export.validate_db`).
 """
 
 from __future__ import annotations

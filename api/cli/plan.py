@@ -12,7 +12,7 @@ import textwrap
 from typing import Any
 
 from api.cli.options import UsageError, add_catalog, add_format, csv, emit, load, number, whole
-from api.formatting import hours, level_label, money, price
+from api.formatting import hours, level_label, level_tag, money, price
 from graph.catalog import Catalog
 from graph.errors import UnknownId, suggest
 from queries.gaps import Gap, RoleDistance, closest_roles, gap
@@ -187,7 +187,7 @@ def _render_roles(rows: list[RoleDistance]) -> str:
 def _render_gap(g: Gap) -> str:
     out = [f"Gap to {g.role} ({g.title}): {g.met} met, {g.missing} to close", ""]
     for i in g.items:
-        have = f" (you: L{i.have_level})" if i.have_level else ""
+        have = f" (you: {level_tag(i.have_level)})" if i.have_level else ""
         line = f"  [{i.status:>11}] {level_label(i.id, i.needed_level)}{have}, {i.importance}"
         if i.closed_by:
             line += " <- " + ", ".join(i.closed_by)

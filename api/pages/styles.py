@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from api.formatting import level_tag
 from graph.catalog import Kind
 
 __all__ = [
@@ -88,7 +89,7 @@ def edge_label(rel: str, data: dict[str, Any]) -> tuple[str, float]:
             "PART_OF": "part of", "PREPARES_FOR": "prepares for", "VALIDATES": "validates",
             "AWARDED_FOR": "awarded for"}.get(rel, rel.lower())
     if level:
-        text += f" L{level}"
+        text += f" {level_tag(level)}"
     if rel == "PART_OF" and data.get("order") is not None:
         text += f" #{data['order'] + 1}"
     if data.get("group"):
