@@ -2,13 +2,11 @@
 
 Run it with ``skillgraph serve`` (or ``uvicorn --factory api.http.app:create_app``).
 
-Errors: lower layers raise the domain errors of :mod:`graph.errors`; the one
-handler here maps them to status codes (unknown id 404 in a path, 422
-elsewhere; bad planner input 422; an unreachable or broken backend 503; a
-refused Cypher query 400). Every error body is :class:`~api.http.schemas.ErrorBody`
-and carries the request id, which is also the ``X-Request-ID`` header. An
-unexpected exception is logged with its traceback and request id, and the
-client gets a plain 500 with the id, never the trace.
+Errors: lower layers raise the domain errors of :mod:`graph.errors`;
+:mod:`api.http.errors` maps them to status codes. :class:`RequestGuard` gives
+every request its id (also the ``X-Request-ID`` header, and in every error
+body); an exception nothing handled is logged with its traceback and request
+id, and the client gets a plain 500 with the id, never the trace.
 
 The body limit (``SKILLGRAPH_MAX_BODY_BYTES``, 64 KiB by default) is checked
 before anything reads the body: a larger ``Content-Length`` or a longer
