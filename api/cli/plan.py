@@ -64,8 +64,6 @@ def register(sub: Any) -> None:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    if args.db and args.catalog:
-        raise UsageError("give --catalog FILE or --db, not both")
     if not (args.situation or args.role or args.cert or args.skills):
         raise UsageError("no target: give --role, --cert, --skills or --situation")
     catalog = load(args)
