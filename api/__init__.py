@@ -1,1 +1,2 @@
-"""Interfaces: the command line (and, later, the HTTP API and pages)."""
+"""Interfaces: the command line (:mod:`api.cli`), the HTTP API (:mod:`api.http`) and the
+interactive pages (:mod:`api.pages`), over the catalog, the planner and the stores."""

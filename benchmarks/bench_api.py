@@ -6,7 +6,7 @@ Usage::
                                    [--catalog FILE] [--no-uncached] [--json OUT]
 
 It starts uvicorn with one worker on a free port of 127.0.0.1 (the app from
-:func:`api.app.create_app`, settings from the environment plus the options
+:func:`api.http.app.create_app`, settings from the environment plus the options
 here), waits for ``/health``, and drives load from this process: an asyncio
 client on raw sockets, ``--concurrency`` keep-alive HTTP/1.1 connections,
 closed loop (each connection sends its next request when the answer is in).
@@ -153,7 +153,7 @@ class Server:
 
     def __init__(self, env: dict[str, str]):
         self.port = _free_port()
-        cmd = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host", "127.0.0.1",
+        cmd = [sys.executable, "-m", "uvicorn", "--factory", "api.http.app:create_app", "--host", "127.0.0.1",
                "--port", str(self.port), "--workers", "1", "--no-access-log", "--log-level", "warning"]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
 

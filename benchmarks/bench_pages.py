@@ -8,7 +8,7 @@ For synthetic catalogs (:func:`loaders.synthetic.synthetic_catalog`) sized to
 about each node count, plus the shipped seed catalog as a baseline, it
 builds :func:`api.pages.catalog_page` and opens it from a ``file://`` URL in
 headless Debian Chromium (network offline, fresh profile; driven over the
-DevTools pipe by the browser client in ``tests/api/test_pages.py``). It
+DevTools pipe by the browser client in ``tests/browser.py``). It
 reports, per page:
 
 * ``build ms``: Python time to build the HTML, and its size;
@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from api import pages  # noqa: E402
 from graph.catalog import Catalog  # noqa: E402
 from loaders import load_catalog  # noqa: E402
-from tests.api.test_pages import Chromium, find_chromium  # noqa: E402
+from tests.browser import Chromium, find_chromium  # noqa: E402
 
 
 def sized_catalog(n_nodes: int, seed: int) -> Catalog:

@@ -26,6 +26,7 @@ here never name a command-line option. Lower-level errors are chained with
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -67,6 +68,10 @@ class CatalogIssue:
         where = ":".join(p for p in (self.file, self.item, self.field) if p)
         return f"{where}: {self.message}" if where else self.message
 
+    def in_file(self, file: str | None) -> CatalogIssue:
+        """The same finding, located in ``file`` (None: in no file, such as the live graph)."""
+        return dataclasses.replace(self, file=file)
+
 
 class CycleIssue(CatalogIssue):
     """The issue of a prerequisite cycle; ``cycle`` is the ring of skill ids, as data.
@@ -88,6 +93,9 @@ class CycleIssue(CatalogIssue):
         ring = " -> ".join([*cycle, cycle[0]]) if cycle else "?"
         super().__init__(f"prerequisite cycle among skills: {ring}", cycle[0] if cycle else None, "requires", file)
         object.__setattr__(self, "cycle", tuple(cycle))
+
+    def in_file(self, file: str | None) -> CycleIssue:
+        return CycleIssue(self.cycle, file)
 
 
 class CatalogError(SkillGraphError):

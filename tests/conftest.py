@@ -1,3 +1,47 @@
-"""Shared pytest configuration."""
+"""Shared pytest configuration and fixtures.
 
-pytest_plugins = ["tests.bolt"]  # the session-scoped local Bolt server fixture
+Plugins: :mod:`tests.bolt` (the session-scoped local Bolt server and its
+driver) and :mod:`tests.browser` (headless Chromium for the page tests).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from graph.catalog import Catalog
+from loaders import load_catalog
+
+pytest_plugins = ["tests.bolt", "tests.browser"]
+
+
+@pytest.fixture(scope="session")
+def seed() -> Catalog:
+    """The shipped seed catalog (tests only read it)."""
+    return load_catalog()
+
+
+@pytest.fixture()
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No SKILLGRAPH_* or NEO4J_* from the caller's environment."""
+    for key in list(os.environ):
+        if key.startswith(("SKILLGRAPH_", "NEO4J_")):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture(scope="module")
+def seed_client() -> Iterator[Any]:
+    """A ``TestClient`` of the HTTP API over the shipped seed: no curator token, nothing from the environment."""
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from api.http.app import create_app
+    from api.http.settings import Settings
+
+    settings = Settings(environment="test", refresh_interval_s=0, catalog=None, neo4j_uri=None, admin_token=None,
+                        cypher_write=False)
+    with TestClient(create_app(settings)) as client:
+        yield client

@@ -16,11 +16,6 @@ from queries.simulate import parse_have, simulate, unmet_goals
 GUIDE_FILES = {"000_82964f4ae92455cb.txt", "001_7964905b7fa8e159.txt", "002_0ad725eb3710e3d7.txt"}
 
 
-@pytest.fixture(scope="module")
-def seed() -> Catalog:
-    return load_catalog()
-
-
 def _check_route(cat: Catalog, have: list[str], p, role: str | None = None, cert: str | None = None) -> None:
     """Re-check a plan independently of the solver: the steps are takeable in order and reach the goal."""
     run = simulate(cat, parse_have(cat, have), [s.id for s in p.steps])

@@ -78,9 +78,7 @@ def test_dev_mode_allows_a_default_password() -> None:
 
 def _serve_cli(data: Path, port: int, password: str, cwd: Path) -> subprocess.Popen[str]:
     """``skillgraph db serve`` in a child process, through the real CLI entry point."""
-    code = ("import sys; from api import cli\n"
-            "if 'api.cli_db' not in cli._EXTENSIONS: cli._EXTENSIONS.append('api.cli_db')\n"
-            "sys.exit(cli.main(sys.argv[1:]))")
+    code = "import sys; from api import cli; sys.exit(cli.main(sys.argv[1:]))"
     env = {**os.environ, "SKILLGRAPH_DB_PASSWORD": password, "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     env.pop("NEO4J_PASSWORD", None)
@@ -147,8 +145,6 @@ def test_db_serve_refuses_a_weak_password_before_starting(tmp_path: Path, capsys
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from api import cli
 
-    if "api.cli_db" not in cli._EXTENSIONS:
-        monkeypatch.setattr(cli, "_EXTENSIONS", [*cli._EXTENSIONS, "api.cli_db"])
     monkeypatch.setenv("SKILLGRAPH_DB_PASSWORD", "neo4j")
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
     assert cli.main(["db", "serve", "--data", str(tmp_path), "--port", "0"]) == 1

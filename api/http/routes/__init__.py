@@ -1,0 +1,20 @@
+"""One router per resource; :func:`api.http.app.create_app` includes them all."""
+
+from api.http.routes import admin, certs, courses, cypher, gap, graph, health, plan, programs, roles, skills, viz
+
+ROUTERS = [
+    health.router,
+    skills.router,
+    courses.router,
+    programs.router,
+    certs.router,
+    roles.router,
+    plan.router,
+    gap.router,
+    graph.router,
+    cypher.router,
+    admin.router,
+    viz.router,
+]
+
+__all__ = ["ROUTERS"]

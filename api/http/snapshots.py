@@ -1,0 +1,219 @@
+"""The snapshot the planner runs on, its response cache, and how it is refreshed.
+
+The planner never talks to a store: it runs on a :class:`Snapshot`, an
+immutable :class:`~graph.catalog.Catalog` the app holds in memory.
+:class:`SnapshotHolder` refreshes it from the
+:class:`~api.http.sources.CatalogSource` (on an interval and on
+``POST /admin/reload``); a refresh that fails records the error and keeps the
+last good snapshot, so ``/plan`` keeps answering while Neo4j is down. A new
+snapshot is warmed up (its graph views and the planner's index built) before
+threads share it. :class:`Planning` serves planner answers from the snapshot's
+cache or computes them off the event loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import anyio.to_thread
+from anyio import CapacityLimiter
+from fastapi import Response
+from pydantic import BaseModel
+
+from api.http.sources import CatalogSource
+from graph.catalog import Catalog
+from graph.errors import SkillGraphError, StoreUnavailable
+
+__all__ = ["Planning", "ResponseCache", "Snapshot", "SnapshotHolder"]
+
+log = logging.getLogger("skillgraph.api")
+
+
+class ResponseCache:
+    """A bounded, thread-safe LRU of response bodies, one per snapshot.
+
+    Plans are pure functions of the catalog and the request, so a body is
+    valid for as long as its snapshot is; a new snapshot starts empty.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._data: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            body = self._data.get(key)
+            if body is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._data.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: bytes) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._data[key] = body
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One immutable catalog the planner runs on, with when it was loaded."""
+
+    catalog: Catalog
+    loaded_at: float  # time.time() when this version was first loaded
+    cache: ResponseCache = field(compare=False)
+
+    @property
+    def version(self) -> str:
+        return self.catalog.version
+
+
+class SnapshotHolder:
+    """Holds the current snapshot of a source and refreshes it."""
+
+    #: seconds between two load attempts made on demand while no snapshot exists
+    RETRY_S = 5.0
+
+    def __init__(self, source: CatalogSource, *, cache_size: int = 2048):
+        self.source = source
+        self.cache_size = cache_size
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+        self.refreshed_at: float | None = None  # last successful load (changed or not)
+        self.attempted_at: float | None = None
+        self.last_error: str | None = None
+        self._reachable: tuple[float, bool] | None = None
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        return self._snapshot
+
+    def current(self) -> Snapshot:
+        """The snapshot to serve; loads one on first use. Raises StoreUnavailable without one."""
+        snap = self._snapshot
+        if snap is not None:
+            return snap
+        if self.attempted_at is None or time.monotonic() - self.attempted_at >= self.RETRY_S:
+            # One attempt at a time: requests arriving meanwhile get the 503 at once.
+            with contextlib.suppress(SkillGraphError):
+                self.refresh(blocking=False)
+        snap = self._snapshot
+        if snap is None:
+            raise StoreUnavailable(f"no catalog snapshot yet: the {self.source.name} backend failed: "
+                                   f"{self.last_error}")
+        return snap
+
+    def refresh(self, *, blocking: bool = True) -> bool:
+        """Load from the source; swap in a new snapshot if the catalog changed.
+
+        Returns whether the version changed. On failure the error is recorded,
+        the last good snapshot stays, and the error is raised again. With
+        ``blocking=False`` it returns False at once when a refresh is running.
+        """
+        if not self._lock.acquire(blocking=blocking):
+            return False
+        try:
+            self.attempted_at = time.monotonic()
+            try:
+                catalog = self.source.load()
+                _warm(catalog)
+            except SkillGraphError as err:
+                self.last_error = str(err)
+                self._reachable = (time.monotonic(), not isinstance(err, StoreUnavailable))
+                raise
+            except Exception as err:  # a driver's own error: report it as the store's
+                self.last_error = f"{type(err).__name__}: {err}"
+                self._reachable = (time.monotonic(), False)
+                raise StoreUnavailable(f"the {self.source.name} backend failed: {self.last_error}") from err
+            self.refreshed_at = time.time()
+            self.last_error = None
+            self._reachable = (time.monotonic(), True)
+            old = self._snapshot
+            if old is not None and old.version == catalog.version:
+                return False
+            self._snapshot = Snapshot(catalog, time.time(), ResponseCache(self.cache_size))
+            if old is not None:
+                log.info("catalog snapshot %s replaced %s", catalog.version, old.version)
+            return True
+        finally:
+            self._lock.release()
+
+    def try_refresh(self) -> None:
+        """Refresh, logging instead of raising (for the background loop)."""
+        try:
+            self.refresh()
+        except SkillGraphError as err:
+            serving = self._snapshot.version if self._snapshot else "nothing"
+            log.warning("snapshot refresh failed, still serving %s: %s", serving, err)
+
+    def reachable(self, max_age_s: float = 2.0) -> bool:
+        """The source's reachability, probed at most every ``max_age_s`` seconds."""
+        now = time.monotonic()
+        if self._reachable is None or now - self._reachable[0] > max_age_s:
+            self._reachable = (now, self.source.reachable())
+        return self._reachable[1]
+
+    def close(self) -> None:
+        self.source.close()
+
+
+def _warm(catalog: Catalog) -> None:
+    """Build the catalog's cached views once, before threads share it."""
+    from queries.planner import plan
+
+    _ = catalog.version, catalog.graph, catalog.teachers
+    if catalog.roles:
+        try:  # compiles the planner's index; the plan itself is thrown away
+            plan(catalog, role=catalog.roles[0].id, time_limit=5.0)
+        except SkillGraphError:
+            pass
+
+
+@dataclass(frozen=True)
+class Planning:
+    """What a planner endpoint needs: the snapshot, the solver's time limit, and
+    :meth:`answer`, which serves a cached body or computes one off the event loop."""
+
+    snapshot: Snapshot
+    time_limit: float
+    limiter: CapacityLimiter
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.snapshot.catalog
+
+    async def answer(self, key: str, compute: Callable[[], BaseModel],
+                     cacheable: Callable[[BaseModel], bool] = lambda _: True) -> Response:
+        """The JSON body of ``compute()``, cached in the snapshot under ``key``.
+
+        Plans, gaps and role rankings are pure functions of the catalog and
+        the request, so ``key`` is the endpoint and the validated request; a
+        result the solver did not finish is not cached (``cacheable``).
+        """
+        body = self.snapshot.cache.get(key)
+        if body is None:
+            # CPU-bound and synchronous: worker threads keep the loop serving, and the
+            # limiter keeps them from fighting over the GIL (same throughput, lower p99).
+            result = await anyio.to_thread.run_sync(compute, limiter=self.limiter)
+            body = result.model_dump_json().encode()
+            if cacheable(result):
+                self.snapshot.cache.put(key, body)
+        return Response(body, media_type="application/json")
+
