@@ -122,7 +122,8 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
         lines.append("NO ROUTE: see 'Not reachable' below")
     else:
         lines.extend(_wrapper(width, "", "  ").wrap(_verdict(p)))
-    weeks = f", {p.weeks} weeks at {p.hours_per_week:g} h/week" if p.weeks is not None and p.hours_per_week else ""
+    weeks = (f", {p.weeks} week{'' if p.weeks == 1 else 's'} at {p.hours_per_week:g} h/week"
+             if p.weeks is not None and p.hours_per_week else "")
     lines.append(f"total: {_steps(p.total_steps)}, {hours(p.total_hours)}, {money(p.total_cost_usd)}{weeks}")
     lines.append("")
     if p.steps:
