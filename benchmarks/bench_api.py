@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_api.py [--requests 6000] [--duration 20] [--concurrency 16]
+    python -m benchmarks.bench_api [--requests 6000] [--duration 20] [--concurrency 16]
                                    [--catalog FILE] [--no-uncached] [--json OUT]
 
 It starts uvicorn with one worker on a free port of 127.0.0.1 (the app from
@@ -47,10 +47,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from loaders import load_catalog
 
-from loaders import load_catalog  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TARGET_RPS = 500.0
 TARGET_P99_MS = 50.0

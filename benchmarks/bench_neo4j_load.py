@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_neo4j_load.py [--courses 10000] [--batch-size 1000] [--seed 0]
+    python -m benchmarks.bench_neo4j_load [--courses 10000] [--batch-size 1000] [--seed 0]
                                           [--skip-row-tx] [--external]
 
 It starts the local server of :mod:`graph.neo4j.local_server` in a temporary
@@ -35,16 +35,13 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from graph.catalog import Catalog  # noqa: E402
-from graph.neo4j.settings import Neo4jSettings  # noqa: E402
-from graph.neo4j.store import Neo4jStore  # noqa: E402
-from graph.neo4j.writer import write_plan  # noqa: E402
-from loaders import load_catalog  # noqa: E402
+from graph.catalog import Catalog
+from graph.neo4j.settings import Neo4jSettings
+from graph.neo4j.store import Neo4jStore
+from graph.neo4j.writer import write_plan
+from loaders import load_catalog
 
 TARGET_RATIO = 20.0
 

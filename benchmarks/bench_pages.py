@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_pages.py [--sizes 200,500,1000,2000] [--repeat 3] [--seed 3] [--keep DIR]
+    python -m benchmarks.bench_pages [--sizes 200,500,1000,2000] [--repeat 3] [--seed 3] [--keep DIR]
 
 For synthetic catalogs (:func:`loaders.synthetic.synthetic_catalog`) sized to
 about each node count, plus the shipped seed catalog as a baseline, it
@@ -37,12 +37,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from api import pages  # noqa: E402
-from graph.catalog import Catalog  # noqa: E402
-from loaders import load_catalog  # noqa: E402
-from tests.browser import Chromium, find_chromium  # noqa: E402
+from api import pages
+from graph.catalog import Catalog
+from loaders import load_catalog
+from tests.browser import Chromium, find_chromium
 
 
 def sized_catalog(n_nodes: int, seed: int) -> Catalog:
@@ -104,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     catalogs: list[tuple[str, Catalog]] = []
     try:
         catalogs.append(("seed", load_catalog()))
-    except Exception as err:  # noqa: BLE001 - the baseline is optional
+    except Exception as err:
         print(f"note: seed catalog skipped: {err}", file=sys.stderr)
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         catalogs.append((f"synthetic-{size}", sized_catalog(size, args.seed)))

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_planner.py [--quick] [--calls N] [--seed S] [--time-limit SEC]
+    python -m benchmarks.bench_planner [--quick] [--calls N] [--seed S] [--time-limit SEC]
                                        [--only seed,1000,10000] [--profile]
 
 For the shipped seed catalog (skipped with a note when it cannot be loaded)
@@ -39,21 +39,17 @@ import io
 import os
 import pstats
 import statistics
-import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from graph.catalog import Catalog  # noqa: E402
-from graph.models import AnyOf, CertRef, SkillLevel  # noqa: E402
-from loaders.synthetic import learners, synthetic_catalog  # noqa: E402
-from queries.planner import plan  # noqa: E402
-from queries.simulate import parse_have, simulate, unmet_goals  # noqa: E402
+from graph.catalog import Catalog
+from graph.models import AnyOf, CertRef, SkillLevel
+from loaders.synthetic import learners, synthetic_catalog
+from queries.planner import plan
+from queries.simulate import parse_have, simulate, unmet_goals
 
 TARGET_MS = {"seed": 5.0, "1,000": 50.0, "10,000": 500.0}
 Request = tuple[list[str], str | None, str | None]  # have, role, cert
@@ -151,10 +147,7 @@ class Greedy:
         key = ("skill", sid, level)
         if key in stack:
             return False
-        for _, cid, lvl in self.teachers.get(sid, []):
-            if lvl >= level and self._take(cid, (*stack, key)):
-                return True
-        return False
+        return any(lvl >= level and self._take(cid, (*stack, key)) for _, cid, lvl in self.teachers.get(sid, []))
 
     def _cert(self, xid: str, stack: tuple[Any, ...]) -> bool:
         if xid in self.held:
@@ -255,7 +248,7 @@ def bench(name: str, build: Callable[[], Catalog], n_calls: int, budget_s: float
     t0 = time.perf_counter()
     try:
         catalog = build()
-    except Exception as err:  # noqa: BLE001 - a catalog being written by someone else
+    except Exception as err:
         row.note = f"catalog not loaded ({type(err).__name__}: {str(err).splitlines()[0][:100]})"
         return row
     row.build_s = time.perf_counter() - t0
@@ -270,7 +263,7 @@ def bench(name: str, build: Callable[[], Catalog], n_calls: int, budget_s: float
         t = time.perf_counter()
         compiled(catalog)
         row.compile_ms = (time.perf_counter() - t) * 1000
-    except Exception:  # noqa: BLE001 - internal API may move; the first call then includes it
+    except Exception:
         row.compile_ms = None
     greedy = Greedy(catalog)
     started = time.perf_counter()
@@ -284,7 +277,7 @@ def bench(name: str, build: Callable[[], Catalog], n_calls: int, budget_s: float
             profile.enable()
         try:
             p = plan(catalog, have=have, role=role, cert=cert, objective="hours", time_limit=time_limit)
-        except Exception as err:  # noqa: BLE001 - reported with a reproducer
+        except Exception as err:
             p = None
             problems.append(Problem(name, req, f"planner raised {type(err).__name__}: {err}\n"
                                                + "".join(traceback.format_exc(limit=-3))))

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.catalog import KINDS, Catalog, Kind
+from graph.catalog import Catalog, Kind
 from graph.errors import CatalogIssue, CycleIssue, suggest
 from graph.models import AnyOf, CertRef, Item, SkillLevel, parse_level_ref
 
@@ -184,5 +184,3 @@ def _typo_keys(item: Item, kind: Kind, issues: list[CatalogIssue], file: str | N
             issues.append(CatalogIssue(f"unknown key {key!r} (did you mean {hint[0]!r}?); kept as extra data",
                                        item.id, key, file, "warning"))
 
-
-SECTIONS: dict[str, Kind] = {v: k for k, v in KINDS.items()}

@@ -57,150 +57,21 @@ from typing import Any
 
 from graph.catalog import Catalog
 from graph.models import AnyOf, Cert, CertValue, Course, Need, Program, Role, Skill, SkillLevel
+from loaders.synthetic_vocabulary import (
+    BASES,
+    EXAMS,
+    LAYER_SHARE,
+    LAYERS,
+    PRICES,
+    PROVIDER_WEIGHTS,
+    PROVIDERS,
+    QUALIFIERS,
+    ROLE_TITLES,
+    TOPIC_BASES,
+    TOPICS,
+)
 
 __all__ = ["LAYERS", "PROVIDERS", "learners", "synthetic_catalog"]
-
-#: Skill layers, lowest first; ``Skill.category`` holds the layer name.
-LAYERS: tuple[str, ...] = ("foundations", "core-ml", "specialised", "platform-mlops")
-_LAYER_SHARE = (0.15, 0.30, 0.33, 0.22)
-
-_BASES: tuple[tuple[str, ...], ...] = (
-    (  # foundations
-        "python", "sql", "linear-algebra", "calculus", "probability", "statistics", "git", "linux-shell",
-        "numpy", "pandas", "data-visualization", "algorithms", "data-structures", "discrete-math",
-        "r-programming", "spreadsheets", "jupyter", "regular-expressions", "rest-apis", "unit-testing",
-        "software-design", "matplotlib", "optimization", "information-theory", "experiment-design",
-        "data-cleaning", "bash-scripting", "object-oriented-programming", "complexity-analysis",
-        "numerical-methods",
-    ),
-    (  # core ML
-        "linear-regression", "logistic-regression", "gradient-descent", "regularization", "model-evaluation",
-        "cross-validation", "feature-engineering", "decision-trees", "random-forests", "gradient-boosting",
-        "support-vector-machines", "k-means", "pca", "clustering", "neural-networks", "backpropagation",
-        "bias-variance", "hyperparameter-tuning", "scikit-learn", "anomaly-detection", "naive-bayes",
-        "nearest-neighbours", "ensemble-methods", "dimensionality-reduction", "bayesian-inference",
-        "model-selection", "imbalanced-data", "time-series-basics", "recommender-basics", "ml-strategy",
-    ),
-    (  # specialised
-        "cnn", "rnn", "lstm", "transformers", "attention", "word-embeddings", "nlp", "computer-vision",
-        "object-detection", "image-segmentation", "gans", "reinforcement-learning", "q-learning",
-        "policy-gradients", "recommender-systems", "collaborative-filtering", "forecasting",
-        "speech-recognition", "graph-neural-networks", "llm-fine-tuning", "prompt-engineering",
-        "retrieval-augmented-generation", "tensorflow", "pytorch", "keras", "jax", "causal-inference",
-        "explainability", "fairness", "diffusion-models", "transfer-learning", "self-supervised-learning",
-    ),
-    (  # platform / MLOps
-        "mlflow", "docker", "kubernetes", "kubeflow", "vertex-ai", "sagemaker", "azure-ml", "bigquery",
-        "bigquery-ml", "dataflow", "spark", "airflow", "feature-stores", "model-serving", "model-monitoring",
-        "ci-cd-for-ml", "data-pipelines", "ml-pipelines", "data-versioning", "tfx", "onnx",
-        "inference-optimization", "ray", "dbt", "kafka", "terraform", "ml-system-design", "edge-deployment",
-        "cloud-storage", "databricks",
-    ),
-)
-_QUALIFIERS = (
-    "advanced", "in-practice", "at-scale", "for-production", "internals", "best-practices", "case-studies",
-    "performance", "debugging", "testing", "patterns", "theory", "tooling", "security", "tuning",
-    "workflows", "visualization", "apis", "deployment", "evaluation", "troubleshooting", "design",
-    "automation", "governance", "cost-management", "migration", "interoperability", "benchmarking",
-    "data-handling", "integration", "research-papers", "projects",
-)
-# Topics, and the skills (bases) of each; a foundation serves several topics.
-_TOPICS = (
-    "tabular-ml", "unsupervised-learning", "deep-learning", "nlp", "computer-vision", "sequential-decisions",
-    "data-engineering", "mlops",
-)
-_TOPIC_BASES: tuple[str, ...] = (
-    # tabular-ml
-    "statistics probability pandas numpy linear-algebra calculus data-cleaning experiment-design python "
-    "linear-regression logistic-regression regularization model-evaluation cross-validation feature-engineering "
-    "decision-trees random-forests gradient-boosting support-vector-machines naive-bayes nearest-neighbours "
-    "ensemble-methods model-selection imbalanced-data hyperparameter-tuning scikit-learn bias-variance "
-    "explainability fairness causal-inference bigquery-ml feature-stores",
-    # unsupervised-learning
-    "linear-algebra statistics probability numpy optimization matplotlib r-programming "
-    "k-means pca clustering anomaly-detection dimensionality-reduction bayesian-inference "
-    "self-supervised-learning graph-neural-networks",
-    # deep-learning
-    "python numpy linear-algebra calculus optimization information-theory jupyter "
-    "neural-networks backpropagation gradient-descent cnn rnn lstm attention transformers tensorflow pytorch "
-    "keras jax transfer-learning gans diffusion-models onnx inference-optimization edge-deployment",
-    # nlp
-    "python probability regular-expressions information-theory data-structures neural-networks "
-    "naive-bayes model-evaluation "
-    "word-embeddings nlp llm-fine-tuning prompt-engineering retrieval-augmented-generation speech-recognition",
-    # computer-vision
-    "python numpy linear-algebra matplotlib numerical-methods neural-networks backpropagation model-evaluation "
-    "computer-vision object-detection image-segmentation",
-    # sequential-decisions
-    "statistics probability pandas optimization algorithms complexity-analysis time-series-basics forecasting "
-    "recommender-basics recommender-systems collaborative-filtering reinforcement-learning q-learning "
-    "policy-gradients",
-    # data-engineering
-    "sql python linux-shell bash-scripting data-cleaning spreadsheets data-structures rest-apis "
-    "data-visualization discrete-math feature-engineering bigquery dataflow spark airflow data-pipelines dbt "
-    "kafka cloud-storage databricks data-versioning",
-    # mlops
-    "python git linux-shell bash-scripting unit-testing software-design rest-apis object-oriented-programming "
-    "ml-strategy model-evaluation hyperparameter-tuning mlflow docker kubernetes kubeflow vertex-ai sagemaker "
-    "azure-ml model-serving model-monitoring ci-cd-for-ml ml-pipelines tfx ray terraform ml-system-design",
-)
-
-# name, slug, price profile, main format
-PROVIDERS: tuple[tuple[str, str, str, str], ...] = (
-    ("DeepLearning.AI", "dlai", "mooc", "course"),
-    ("Google Cloud", "gcloud", "mooc", "course"),
-    ("IBM", "ibm", "mooc", "course"),
-    ("University of Washington", "uw", "mooc", "course"),
-    ("Stanford Online", "stanford", "mooc", "course"),
-    ("University of Michigan", "umich", "mooc", "course"),
-    ("MITx", "mitx", "mooc", "course"),
-    ("Udacity", "udacity", "premium", "course"),
-    ("Udemy", "udemy", "paid", "course"),
-    ("DataCamp", "datacamp", "paid", "course"),
-    ("Pluralsight", "pluralsight", "paid", "course"),
-    ("O'Reilly", "oreilly", "book", "book"),
-    ("Manning", "manning", "book", "book"),
-    ("fast.ai", "fastai", "free", "free-course"),
-    ("Kaggle Learn", "kaggle", "free", "tutorial"),
-    ("Google", "google", "free", "free-course"),
-    ("AWS Skill Builder", "aws", "mixed", "course"),
-    ("Microsoft Learn", "mslearn", "free", "tutorial"),
-    ("Databricks Academy", "databricks", "mixed", "course"),
-    ("Hugging Face", "hf", "free", "free-course"),
-    ("MIT OpenCourseWare", "mitocw", "free", "course"),
-    ("Coursera Project Network", "cpn", "project", "project"),
-)
-_PROVIDER_WEIGHTS = (9, 6, 6, 3, 3, 3, 3, 4, 8, 5, 4, 5, 3, 1, 3, 2, 3, 3, 2, 2, 2, 4)
-_PRICES = {
-    "mooc": (39, 49, 49, 59, 79, 99, 149, 199, 249, 399),
-    "premium": (199, 249, 299, 399),
-    "paid": (29, 39, 49, 59, 79, 99, 129, 199),
-    "book": (29, 39, 49, 59, 69, 79),
-    "mixed": (29, 49, 99, 149, 199),
-    "project": (29, 39),
-}
-_EXAMS = (
-    ("google-pmle", "Google Professional Machine Learning Engineer", "Google Cloud", 200),
-    ("google-pde", "Google Professional Data Engineer", "Google Cloud", 200),
-    ("aws-mls", "AWS Certified Machine Learning - Specialty", "AWS", 300),
-    ("aws-mla", "AWS Certified Machine Learning Engineer - Associate", "AWS", 150),
-    ("aws-dea", "AWS Certified Data Engineer - Associate", "AWS", 150),
-    ("azure-ai-102", "Microsoft Azure AI Engineer Associate", "Microsoft", 165),
-    ("azure-dp-100", "Microsoft Azure Data Scientist Associate", "Microsoft", 165),
-    ("databricks-mla", "Databricks Machine Learning Associate", "Databricks", 200),
-    ("databricks-mlp", "Databricks Machine Learning Professional", "Databricks", 200),
-    ("tensorflow-dev", "TensorFlow Developer Certificate", "Google", 100),
-    ("nvidia-dli", "NVIDIA Generative AI LLMs Associate", "NVIDIA", 135),
-    ("cka", "Certified Kubernetes Administrator", "CNCF", 395),
-    ("snowflake-ds", "SnowPro Advanced Data Scientist", "Snowflake", 375),
-    ("ibm-ds", "IBM Certified Data Scientist", "IBM", 200),
-)
-_ROLE_TITLES = (
-    "Machine learning engineer", "Data scientist", "ML platform engineer", "Applied scientist",
-    "MLOps engineer", "Data engineer", "Research engineer", "AI engineer", "Analytics engineer",
-    "ML infrastructure engineer", "Deep learning engineer", "Decision scientist",
-)
-
 
 @dataclass
 class _SkillSpec:
@@ -294,9 +165,9 @@ class _Builder:
         self.by_lt: dict[tuple[int, int], list[_SkillSpec]] = {}
         self.courses: list[_CourseSpec] = []
         self._cum: dict[tuple[int, int, float], list[float]] = {}
-        self.n_topics = len(_TOPICS)
+        self.n_topics = len(TOPICS)
         self.base_topics: dict[str, tuple[int, ...]] = {}
-        for t, bases in enumerate(_TOPIC_BASES):
+        for t, bases in enumerate(TOPIC_BASES):
             for b in bases.split():
                 self.base_topics[b] = (*self.base_topics.get(b, ()), t)
 
@@ -310,11 +181,11 @@ class _Builder:
     # -- skills ------------------------------------------------------------------
     def _skills(self) -> None:
         rng = self.rng
-        counts = [max(2, round(self.n_skills * s)) for s in _LAYER_SHARE]
+        counts = [max(2, round(self.n_skills * s)) for s in LAYER_SHARE]
         counts[-1] = max(2, self.n_skills - sum(counts[:-1]))
         for layer, count in enumerate(counts):
-            bases = list(_BASES[layer])
-            combos = [(b, q) for b in bases for q in _QUALIFIERS]
+            bases = list(BASES[layer])
+            combos = [(b, q) for b in bases for q in QUALIFIERS]
             rng.shuffle(combos)
             names: list[tuple[str, str | None]] = [(b, None) for b in bases] + list(combos)
             for i in range(count):
@@ -394,12 +265,12 @@ class _Builder:
         if profile == "free":
             return 0.0, False
         if profile == "mooc":
-            return float(rng.choice(_PRICES["mooc"])), rng.random() < 0.8
+            return float(rng.choice(PRICES["mooc"])), rng.random() < 0.8
         if profile == "mixed" and rng.random() < 0.4:
             return 0.0, False
         if profile == "paid" and rng.random() < 0.05:
             return 0.0, False
-        return float(rng.choice(_PRICES[profile])), False
+        return float(rng.choice(PRICES[profile])), False
 
     def _title(self, names: list[str], level: int, fmt: str) -> str:
         subject = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -415,7 +286,7 @@ class _Builder:
     def _course(self, layer: int, topic: int, taught: list[tuple[_SkillSpec, int]], *, backbone: bool) -> None:
         rng = self.rng
         pi = 0 if backbone and layer == 0 and rng.random() < 0.5 else rng.choices(
-            range(len(PROVIDERS)), weights=_PROVIDER_WEIGHTS)[0]
+            range(len(PROVIDERS)), weights=PROVIDER_WEIGHTS)[0]
         _, slug, profile, fmt = PROVIDERS[pi]
         if fmt == "course" and rng.random() < 0.06:
             fmt = "project"
@@ -506,8 +377,8 @@ class _Builder:
             members.sort(key=lambda c: (c.layer, c.id))
             name, slug, _, _ = PROVIDERS[pi]
             kind = rng.choice(("specialization", "professional-certificate", "nanodegree", "track"))
-            pid = self._unique(f"{slug}-{_TOPICS[topic]}-{kind}")
-            title = f"{_TOPICS[topic].replace('-', ' ').title()} {kind.replace('-', ' ').title()} ({name})"
+            pid = self._unique(f"{slug}-{TOPICS[topic]}-{kind}")
+            title = f"{TOPICS[topic].replace('-', ' ').title()} {kind.replace('-', ' ').title()} ({name})"
             for c in members:
                 c.part_of = pid
             programs.append(Program(id=pid, title=title, provider=name, courses=[c.id for c in members]))
@@ -522,9 +393,9 @@ class _Builder:
         upper = self.by_layer[2] + self.by_layer[3]
         exams: list[Cert] = []
         for i in range(n):
-            eid, name, provider, fee = _EXAMS[i % len(_EXAMS)]
-            if i >= len(_EXAMS):
-                eid, name = f"{eid}-v{i // len(_EXAMS) + 1}", f"{name} (v{i // len(_EXAMS) + 1})"
+            eid, name, provider, fee = EXAMS[i % len(EXAMS)]
+            if i >= len(EXAMS):
+                eid, name = f"{eid}-v{i // len(EXAMS) + 1}", f"{name} (v{i // len(EXAMS) + 1})"
             eid = self._unique(eid)
             topic = rng.randrange(self.n_topics)
             near = [s for s in upper if topic in s.topics] or upper
@@ -582,9 +453,9 @@ class _Builder:
                                         importance="essential" if rng.random() < 0.25 else "optional"))
             elif r < 0.35 and completions:
                 values.append(CertValue(cert=rng.choice(completions).id, importance="optional"))
-            head = _ROLE_TITLES[i % len(_ROLE_TITLES)]
-            focus = " / ".join(_TOPICS[t].replace("-", " ") for t in topics)
-            rid = self._unique(f"{head.lower().replace(' ', '-')}-{_TOPICS[topics[0]]}")
+            head = ROLE_TITLES[i % len(ROLE_TITLES)]
+            focus = " / ".join(TOPICS[t].replace("-", " ") for t in topics)
+            rid = self._unique(f"{head.lower().replace(' ', '-')}-{TOPICS[topics[0]]}")
             roles.append(Role(id=rid, title=f"{head} ({focus})", needs=needs, values=values))
         return roles
 

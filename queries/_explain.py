@@ -71,10 +71,6 @@ class Explainer:
         self.reached = reached
         self.origins = origins
 
-    @staticmethod
-    def goal_label(item: GoalItem) -> str:
-        return format_level_ref(item.id, item.level, implied=1)
-
     # -- why a goal item is out of reach ------------------------------------------------
     def why(self, item: GoalItem, fid: int | None) -> str:
         cat = self.catalog
@@ -149,7 +145,7 @@ class Explainer:
                 item.by = cp.actions[last[fid]].ref
                 targets = " and ".join(self.origins.get((item.id, item.level), ["your target"]))
                 for src in sorted(sources[fid], key=position.__getitem__):
-                    serves[src].setdefault(targets, []).append(self.goal_label(item))
+                    serves[src].setdefault(targets, []).append(item.label)
         needed_by: dict[int, list[str]] = {a: [] for a in order}
         for a in order:
             for f in cp.actions[a].pre:

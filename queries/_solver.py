@@ -32,6 +32,7 @@ presolve on it can report the right optimum yet return the start vector.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
 import os
@@ -126,10 +127,8 @@ def new_highs() -> highspy.Highs:
 
 
 def _flush_c_stdio() -> None:
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # no C library handle here: nothing buffered to lose
         ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError):  # no C library handle on this platform: nothing buffered to lose
-        pass
 
 
 @dataclass

@@ -60,11 +60,18 @@ def gap(catalog: Catalog, *, have: Iterable[str], role: str, objective: str = "h
     state = parse_have(catalog, have)
     p = plan(catalog, have=have, role=role, objective=objective, include_optional=include_optional,
              **constraints)
-    closers: dict[str, list[str]] = {}
+    closers: dict[str, list[str]] = {}  # skill or cert -> the route's steps that raise or earn it
+    levels = dict(state.skills)
     for step in p.steps:
-        for g in step.gives:
-            closers.setdefault(g.split(":", 1)[0], []).append(step.id)
-    reasons = {u.id.split(":", 1)[0]: u.reason for u in p.unreachable}
+        raised = []
+        for t in catalog.course(step.id).teaches if step.kind == "course" else []:
+            if t.level > levels.get(t.skill, 0):
+                levels[t.skill] = t.level
+                raised.append(t.skill)
+        for ref in dict.fromkeys(raised + step.earns):
+            closers.setdefault(ref, []).append(step.id)
+    labels = {u.id: u.reason for u in p.unreachable if u.kind in ("skill", "cert")}
+    reasons = {g.id: labels[g.label] for g in p.goals if g.status == "unreachable" and g.label in labels}
     items = []
     for n in r.needs:
         got = state.skills.get(n.skill, 0)
@@ -97,7 +104,7 @@ def closest_roles(catalog: Catalog, have: Iterable[str], k: int = 5, *, objectiv
     for r in catalog.roles:
         p = plan(catalog, have=have, role=r.id, objective=objective, **constraints)
         missing = sum(1 for n in r.needs if n.importance == "essential" and state.skills.get(n.skill, 0) < n.level)
-        value = {"hours": p.total_hours, "cost": p.total_cost_usd, "steps": float(p.total_steps)}[objective]
+        value = p.value
         out.append(RoleDistance(role=r.id, title=r.title, feasible=p.feasible, objective=objective,
                                 value=value if p.feasible else None, total_hours=p.total_hours,
                                 total_cost_usd=p.total_cost_usd, total_steps=p.total_steps, missing=missing,

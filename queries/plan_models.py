@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from graph.models import format_level_ref
+
 __all__ = ["OBJECTIVES", "GoalItem", "Objective", "Plan", "Step", "Unreachable", "Week"]
 
 OBJECTIVES = ("hours", "cost", "steps")
@@ -52,6 +54,11 @@ class GoalItem(BaseModel):
     status: Literal["held", "route", "unreachable", "not-planned"]
     by: str | None = Field(default=None, description="the step that achieves it")
 
+    @property
+    def label(self) -> str:
+        """``id``, or ``id:level`` for a skill above level 1 (as ``Unreachable.id`` names it)."""
+        return format_level_ref(self.id, self.level, implied=1)
+
 
 class Week(BaseModel):
     week: int
@@ -83,3 +90,9 @@ class Plan(BaseModel):
     warnings: list[str] = []
     alternatives: list[Plan] = []
     solve_ms: float = 0.0
+
+    @property
+    def value(self) -> float:
+        """The route's total in its own objective (hours, USD or steps)."""
+        totals = {"hours": self.total_hours, "cost": self.total_cost_usd, "steps": float(self.total_steps)}
+        return totals[self.objective]

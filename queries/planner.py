@@ -394,11 +394,11 @@ class _Planner:
             if sol.status not in ("optimal", "feasible"):
                 break
             alternative = self._plan(sol, None)
-            if _value(alternative) < _value(best) - 1e-6 * max(1.0, _value(best)):
+            if alternative.value < best.value - 1e-6 * max(1.0, best.value):
                 # A next-best route cheaper than the best disproves the best's certificate.
                 best.optimal = False
-                best.warnings.append(f"not proven optimal: an alternative route costs {_value(alternative):g}, "
-                                     f"less than this one ({_value(best):g})")
+                best.warnings.append(f"not proven optimal: an alternative route costs {alternative.value:g}, "
+                                     f"less than this one ({best.value:g})")
             best.alternatives.append(alternative)
         return best
 
@@ -414,7 +414,7 @@ class _Planner:
                 goals.add(fid)
             else:
                 item.status = "unreachable"
-                self.unreachable.append(Unreachable(id=self.explain.goal_label(item), kind=item.kind,
+                self.unreachable.append(Unreachable(id=item.label, kind=item.kind,
                                                     importance=item.importance, reason=self.explain.why(item, fid)))
         must: set[int] = set()
         for sid, given in self.must_map.items():
@@ -556,7 +556,3 @@ class _Planner:
             schedule(plan, req.hours_per_week)
         return plan
 
-
-def _value(p: Plan) -> float:
-    """A plan's total in its own objective."""
-    return p.total_hours if p.objective == "hours" else p.total_cost_usd if p.objective == "cost" else p.total_steps

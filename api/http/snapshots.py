@@ -180,10 +180,8 @@ def _warm(catalog: Catalog) -> None:
 
     _ = catalog.version, catalog.graph, catalog.teachers
     if catalog.roles:
-        try:  # compiles the planner's index; the plan itself is thrown away
+        with contextlib.suppress(SkillGraphError):  # compiles the planner's index; the plan is thrown away
             plan(catalog, role=catalog.roles[0].id, time_limit=5.0)
-        except SkillGraphError:
-            pass
 
 
 @dataclass(frozen=True)

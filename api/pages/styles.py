@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from api.formatting import level_tag
 from graph.catalog import Kind
+from graph.schema import RELATIONSHIP_TYPES
 
 __all__ = [
     "EDGE_STYLES",
@@ -85,9 +86,7 @@ def rel_style(rel: str) -> EdgeStyle:
 def edge_label(rel: str, data: dict[str, Any]) -> tuple[str, float]:
     level = data.get("level")
     optional = data.get("importance") == "optional"
-    text = {"REQUIRES": "requires", "TEACHES": "teaches", "NEEDS": "needs", "VALUES": "values",
-            "PART_OF": "part of", "PREPARES_FOR": "prepares for", "VALIDATES": "validates",
-            "AWARDED_FOR": "awarded for"}.get(rel, rel.lower())
+    text = RELATIONSHIP_TYPES[rel].verb if rel in RELATIONSHIP_TYPES else rel.lower()
     if level:
         text += f" {level_tag(level)}"
     if rel == "PART_OF" and data.get("order") is not None:

@@ -22,6 +22,7 @@ caller as they are (:class:`~graph.neo4j.store.Neo4jStore` maps them).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -181,10 +182,8 @@ class Neo4jWriter:
                 tx.commit()
             except BaseException:
                 if not tx.closed():
-                    try:
+                    with contextlib.suppress(Exception):
                         tx.rollback()
-                    except Exception:  # noqa: S110 - the original error is the one to report
-                        pass
                 raise
         records = sum(1 for _ in catalog.items())
         rels = sum(st.rows for st in plan if st.phase == "relationships")

@@ -404,9 +404,7 @@ def oracle(cat: Catalog, *, have: Iterable[str] = (), role: str | None = None, c
             return False  # "no paid exams"
         if budget is not None and step_cost(cat, sid, free_only) > budget + 1e-9:
             return False  # a step alone over the budget is in no route within it
-        if max_hours is not None and step_hours(cat, sid) > max_hours + 1e-9:
-            return False
-        return True
+        return not (max_hours is not None and step_hours(cat, sid) > max_hours + 1e-09)
 
     allow = {s for s in step_ids(cat) if allowed(s)}
     key = f"tests.oracle.subsets:{have!r}:{paid}:{sorted(no_award)!r}"

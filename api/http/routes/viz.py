@@ -84,7 +84,7 @@ async def plan_view(
             responses={**_HTML, **NOT_FOUND})
 async def node_view(
     planning: PlanningDep,
-    id: Annotated[str, Path(**ID_PATH)],  # noqa: A002 - the path segment is called id
+    id: Annotated[str, Path(**ID_PATH)],
     depth: Annotated[int, Query(ge=0, le=MAX_DEPTH)] = 1,
 ) -> Response:
     planning.catalog.get(id)  # unknown id: 404 with suggestions before any work

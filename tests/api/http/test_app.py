@@ -13,15 +13,15 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from api import cli  # noqa: E402
-from api.http.app import create_app  # noqa: E402
-from api.http.settings import Settings  # noqa: E402
-from graph.catalog import Catalog  # noqa: E402
-from loaders import SEED_PATH  # noqa: E402
-from queries.gaps import closest_roles, gap  # noqa: E402
-from queries.planner import plan  # noqa: E402
+from api import cli
+from api.http.app import create_app
+from api.http.settings import Settings
+from graph.catalog import Catalog
+from loaders import SEED_PATH
+from queries.gaps import closest_roles, gap
+from queries.planner import plan
 
 TOKEN = "curator-token-for-tests-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

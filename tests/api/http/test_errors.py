@@ -14,15 +14,15 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from fastapi.testclient import TestClient  # noqa: E402
-from pydantic import ValidationError  # noqa: E402
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
-import api.http.routes.plan as plan_route  # noqa: E402
-from api.http.app import create_app  # noqa: E402
-from api.http.settings import Settings  # noqa: E402
-from graph.catalog import Catalog  # noqa: E402
-from graph.errors import CatalogError, CypherRejected, PlanningError, StoreUnavailable  # noqa: E402
-from loaders import SEED_PATH, load_catalog  # noqa: E402
+import api.http.routes.plan as plan_route
+from api.http.app import create_app
+from api.http.settings import Settings
+from graph.catalog import Catalog
+from graph.errors import CatalogError, CypherRejected, PlanningError, StoreUnavailable
+from loaders import SEED_PATH, load_catalog
 
 TOKEN = "curator-token-for-tests-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

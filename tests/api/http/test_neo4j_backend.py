@@ -19,15 +19,15 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from api.http.app import create_app  # noqa: E402
-from api.http.settings import Settings  # noqa: E402
-from api.http.sources import Neo4jSource  # noqa: E402
-from graph.catalog import Catalog  # noqa: E402
-from graph.neo4j.local_server import BoltEndpoint, free_port  # noqa: E402
-from graph.neo4j.store import Neo4jStore  # noqa: E402
-from queries.planner import plan  # noqa: E402
+from api.http.app import create_app
+from api.http.settings import Settings
+from api.http.sources import Neo4jSource
+from graph.catalog import Catalog
+from graph.neo4j.local_server import BoltEndpoint, free_port
+from graph.neo4j.store import Neo4jStore
+from queries.planner import plan
 
 TOKEN = "curator-token-for-tests-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

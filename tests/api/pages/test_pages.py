@@ -343,7 +343,7 @@ def test_browser_route_view_shows_numbered_steps(chromium: Chromium, route_html:
     # the steps are on screen, left to right in route order
     xs = run.js("(() => { const p = skillgraph.network.getPositions(); return "
                 + json.dumps([s.id for s in route.steps]) + ".map(id => skillgraph.network.canvasToDOM(p[id]).x); })()")
-    assert xs == sorted(xs) and 0 <= xs[0] and xs[-1] <= WINDOW[0]
+    assert xs == sorted(xs) and xs[0] >= 0 and xs[-1] <= WINDOW[0]
     assert run.js("skillgraph.network.physics.physicsEnabled") is False
     run.close()
 
