@@ -90,7 +90,10 @@ def _level_checked(text: str) -> str:
     """``id:level`` with a level 1-3 (ValueError names the level otherwise); the id is checked by the planner."""
     ref = parse_level_ref(text)
     if ref.level_text:
-        ref.level  # noqa: B018 - parsing is the check
+        try:
+            ref.level  # noqa: B018 - parsing is the check
+        except ValueError as err:
+            raise ValueError(f"{text!r}: {err}") from None
     return text
 
 

@@ -21,7 +21,7 @@ import api.http.routes.plan as plan_route
 from api.http.app import create_app
 from api.http.settings import Settings
 from graph.catalog import Catalog
-from graph.errors import CatalogError, CypherRejected, PlanningError, StoreUnavailable
+from graph.errors import CatalogError, CypherRejected, PlanningBug, StoreUnavailable
 from loaders import SEED_PATH, load_catalog
 
 TOKEN = "curator-token-for-tests-0123456789"
@@ -132,6 +132,7 @@ def test_planner_argument_errors_are_422(client: TestClient) -> None:
     ({"target": {}}, "body.target"),
     ({"target": ROLE, "have": [{"id": "python", "level": 9}]}, "body.have[0].level"),
     ({"target": ROLE, "have": ["python", 5]}, "body.have[1]"),
+    ({"target": ROLE, "have": ["sql", "python:9"]}, "body.have[1]"),
     ({"target": ROLE, "objective": "fun"}, "body.objective"),
     ({"target": ROLE, "alternatives": 99}, "body.alternatives"),
     ({"target": ROLE, "alternatives": True}, "body.alternatives"),
@@ -354,10 +355,21 @@ def test_internal_error_is_a_logged_500_without_trace(client: TestClient, monkey
 def test_solver_fault_is_500_not_422(client: TestClient, monkeypatch: pytest.MonkeyPatch,
                                      caplog: pytest.LogCaptureFixture) -> None:
     def fault(*args: Any, **kw: Any) -> Any:
-        raise PlanningError("internal check failed, the solver's route does not hold: x")
+        raise PlanningBug("internal check failed, the solver's route does not hold: x")
 
     monkeypatch.setattr(plan_route, "plan", fault)
     with caplog.at_level(logging.ERROR, logger="skillgraph.api"):
         body = _error(client.post("/plan", json={"have": ["linux-cli"], "target": ROLE}), 500)
     assert "solver" not in body["detail"]
     assert any(body["request_id"] in rec.getMessage() for rec in caplog.records)
+
+
+@pytest.mark.parametrize(("url", "bad", "near"), [
+    ("/courses?teaches=pyhton", "pyhton", "python"),
+    ("/roles?needs=pyhton", "pyhton", "python"),
+    ("/roles?values=google-pmel", "google-pmel", "google-pmle"),
+])
+def test_an_unknown_id_in_a_list_filter_is_422_with_suggestions(client: TestClient, url: str, bad: str,
+                                                                 near: str) -> None:
+    body = _error(client.get(url), 422)
+    assert body["id"] == bad and near in body["suggestions"]
