@@ -32,6 +32,7 @@ the command that runs the server adds that advice, by error type
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import queue
@@ -80,6 +81,7 @@ _WEAK_PASSWORDS = frozenset({
     "changeit", "secret", "12345678", "123456789", "test", "testtest", "playwithdata", "letmein",
 })
 _MIN_PASSWORD = 8  # ArcadeDB refuses shorter root passwords
+_LOCK_FILE = "skillgraph-server.lock"
 _BOLT_MAGIC = b"\x60\x60\xb0\x17"
 # Propose Bolt 5.4..5.0 and 4.4; a Bolt server answers with the version it picked.
 _BOLT_VERSIONS = b"\x00\x04\x04\x05" + b"\x00\x00\x04\x04" + b"\x00\x00\x00\x00" * 2
@@ -203,6 +205,7 @@ class BoltServer:
         self.database = database
         self.heap = heap
         self._server: Any = None
+        self._lock: int | None = None  # a descriptor holding the data directory's lock while running
 
     @property
     def endpoint(self) -> BoltEndpoint:
@@ -232,6 +235,36 @@ class BoltServer:
             ) from None
         if bolt_answers(HOST, self.port, timeout=0.5):
             raise PortInUse(self.port)
+        self._claim_data_dir()
+        try:
+            self._start_server(ArcadeDBServer, check_login=check_login)
+        except BaseException:
+            self._release_data_dir()
+            raise
+        return self.endpoint
+
+    def _claim_data_dir(self) -> None:
+        """Lock the data directory for this server (the lock goes with the process), or
+        say which process holds it: two servers on one directory would corrupt it."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.data_dir / _LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 32).decode(errors="replace").strip()
+            os.close(fd)
+            pid = f" (pid {holder})" if holder.isdigit() else ""
+            raise StoreUnavailable(f"the data directory {self.data_dir} is in use by another server{pid}") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._lock = fd
+
+    def _release_data_dir(self) -> None:
+        fd, self._lock = self._lock, None
+        if fd is not None:
+            os.close(fd)  # closing the descriptor releases the lock
+
+    def _start_server(self, server_class: Any, *, check_login: bool) -> None:
         log_dir = self.data_dir / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
         log_config = self.data_dir / "log.properties"
@@ -246,7 +279,7 @@ class BoltServer:
             "server_defaultDatabases": f"{self.database}[{ROOT_USER}]",
         }
         try:
-            server = ArcadeDBServer(
+            server = server_class(
                 root_path=str(self.data_dir), root_password=self.password, config=config,
                 jvm_kwargs={"heap_size": self.heap, "jvm_args": [f"-Djava.util.logging.config.file={log_config}"]},
             )
@@ -261,7 +294,6 @@ class BoltServer:
         except BaseException:
             self.stop()
             raise
-        return self.endpoint
 
     def _check_login(self) -> None:
         try:
@@ -283,6 +315,7 @@ class BoltServer:
         server, self._server = self._server, None
         if server is not None:
             server.stop()
+        self._release_data_dir()
 
     def __enter__(self) -> BoltServer:
         self.start()

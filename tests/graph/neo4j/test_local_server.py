@@ -163,3 +163,21 @@ def test_the_fixture_fails_under_ci_and_skips_elsewhere(monkeypatch: pytest.Monk
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
         _unavailable("no server")
+
+
+def test_a_data_directory_in_use_is_refused_in_one_line(bolt_server: BoltEndpoint) -> None:
+    """A second server on the session server's directory stops before Java starts, naming the holder."""
+    second = BoltServer(bolt_server.data_dir, password=bolt_server.password, port=free_port())
+    with pytest.raises(StoreUnavailable) as info:
+        second.start()
+    message = str(info.value)
+    assert message.startswith(f"the data directory {Path(bolt_server.data_dir).resolve()} is in use by another server")
+    assert "(pid " in message and "\n" not in message
+    assert not second.running
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+           "SKILLGRAPH_DB_PASSWORD": bolt_server.password}
+    proc = subprocess.run([sys.executable, "-m", "api.cli", "db", "serve", "--data", bolt_server.data_dir,
+                           "--port", str(free_port())], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "is in use by another server (pid " in proc.stderr, proc.stderr
+    assert "SEVERE" not in proc.stderr + proc.stdout
