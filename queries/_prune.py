@@ -18,7 +18,8 @@ from collections.abc import Iterable
 
 from queries._compile import Compiled, derive
 
-__all__ = ["dominated", "executable", "forward", "greedy_route", "relaxed_costs", "relevant", "without_redundant"]
+__all__ = ["dominated", "executable", "forward", "greedy_route", "maybe_spare", "relaxed_costs", "relevant",
+           "without_redundant"]
 
 
 def forward(cp: Compiled, initial: set[int], allowed: list[bool]) -> tuple[set[int], list[bool]]:
@@ -221,31 +222,38 @@ def executable(cp: Compiled, initial: set[int], chosen: set[int], goals: Iterabl
     return taken == len(chosen) and all(g in have for g in goals)
 
 
+def maybe_spare(cp: Compiled, initial: set[int], route: set[int], goals: Iterable[int], keep: set[int]) -> list[int]:
+    """The steps of ``route`` that might be dropped with ``goals`` still met: every
+    other step is the route's only source of something the route or the goals need.
+
+    Skill, cert and done facts come only from steps (groups and awards add
+    other facts), so a needed fact with one source in the route pins it; the
+    steps returned still need checking with :func:`executable`.
+    """
+    sources: dict[int, int] = {}
+    for ai in route:
+        for f in cp.actions[ai].add:
+            sources[f] = sources.get(f, 0) + 1
+    needed = set(goals)
+    for ai in route:
+        needed.update(cp.actions[ai].pre)
+    return [a for a in route if cp.actions[a].is_step and a not in keep
+            and all(sources[f] > 1 or f not in needed for f in cp.actions[a].add if f not in initial)]
+
+
 def without_redundant(cp: Compiled, initial: set[int], route: set[int], goals: set[int], primary: list[float],
                       keep: set[int], allowed: set[int]) -> set[int]:
     """Drop steps the route can do without, most expensive first, until none can go.
 
-    Only a step none of whose gains is its route's only source can go, so
-    most steps are ruled out without replaying the route. Dropping a step can
-    make another one spare (what it needed is needed no more), so passes
-    repeat until one drops nothing.
+    Only steps :func:`maybe_spare` finds are tried, so most are ruled out
+    without replaying the route. Dropping a step can make another one spare
+    (what it needed is needed no more), so passes repeat until one drops
+    nothing.
     """
     route = set(route)
     while True:
-        sources: dict[int, int] = {}
-        for ai in route:
-            for f in cp.actions[ai].add:
-                sources[f] = sources.get(f, 0) + 1
-        needed = set(goals)
-        for ai in route:
-            needed.update(cp.actions[ai].pre)
-
-        # Skill, cert and done facts come only from steps (groups and awards add
-        # other facts), so a needed fact with one source in the route pins it.
-        spare = [a for a in route if cp.actions[a].is_step and a not in keep
-                 and all(sources[f] > 1 or f not in needed for f in cp.actions[a].add if f not in initial)]
         dropped = False
-        for ai in sorted(spare, key=lambda a: (-primary[a], cp.actions[a].rank)):
+        for ai in sorted(maybe_spare(cp, initial, route, goals, keep), key=lambda a: (-primary[a], cp.actions[a].rank)):
             trial = route - {ai}
             if executable(cp, initial, trial, goals, allowed):
                 route = trial

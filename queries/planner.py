@@ -44,6 +44,7 @@ from queries._prune import (
     executable,
     forward,
     greedy_route,
+    maybe_spare,
     relaxed_costs,
     relevant,
     without_redundant,
@@ -247,6 +248,7 @@ class _Planner:
     must_map: dict[str, str] = field(init=False)
     unreachable: list[Unreachable] = field(init=False)
     explain: Explainer = field(init=False)
+    replayed: set[frozenset[int]] = field(init=False, default_factory=set)  # step sets simulate() accepted
 
     def __post_init__(self) -> None:
         cat, req = self.catalog, self.request
@@ -492,10 +494,12 @@ class _Planner:
         check = simulate(self.catalog, self.state, [cp.actions[a].ref for a in order], paid=not self.request.free_only)
         if not check.ok:
             return Verdict(["the route does not replay: " + "; ".join(check.problems)], None)
+        self.replayed.add(frozenset(steps))
         derived = {i for i in cp.derived if i not in self.blocked}
         if not executable(cp, self.initial, steps, p.goals, derived):
             return Verdict(["the route does not reach every goal"], None)
-        spare = [cp.actions[a].ref for a in sorted(steps - p.must, key=lambda a: cp.actions[a].rank)
+        spare = [cp.actions[a].ref for a in sorted(maybe_spare(cp, self.initial, steps, p.goals, p.must),
+                                                   key=lambda a: cp.actions[a].rank)
                  if executable(cp, self.initial, steps - {a}, p.goals, derived)]
         if not spare:
             return Verdict([], chosen)
@@ -527,7 +531,9 @@ class _Planner:
         return self._finish([], sol, p.floor, feasible=False)
 
     def _plan(self, sol: Solution, floor: float | None) -> Plan:
-        steps = self.explain.steps(sol.chosen, self.initial, self.state, self.goal_items)
+        chosen = frozenset(a for a in sol.chosen if self.cp.actions[a].is_step)
+        steps = self.explain.steps(sol.chosen, self.initial, self.state, self.goal_items,
+                                   replayed=chosen in self.replayed)
         feasible = not any(u.importance == "essential" for u in self.unreachable)
         return self._finish(steps, sol, floor, feasible=feasible)
 
