@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from api.http.settings import Settings
 from graph.catalog import Catalog
+from graph.errors import AuthFailed, CypherRejected, StoreUnavailable
 from graph.neo4j.settings import DEFAULT_PORT, Neo4jSettings
 from loaders import load_catalog
 
@@ -85,6 +86,7 @@ class Neo4jSource:
         self._driver: Any = None
         self._store: Any = None
         self._lock = threading.Lock()
+        self._loaded = False  # a snapshot was read with these credentials
 
     @property
     def store(self) -> Any:
@@ -100,7 +102,22 @@ class Neo4jSource:
             return self._store
 
     def load(self) -> Catalog:
-        return self.store.snapshot()
+        try:
+            catalog = self.store.snapshot()
+        except CypherRejected as err:
+            # A snapshot runs only this project's own queries: a refusal is the server's state, not the query's
+            # (ArcadeDB answers "BEGIN not expected in state: AUTHENTICATION" while it shuts down).
+            raise StoreUnavailable(self._not_answering(err)) from err
+        except AuthFailed as err:
+            if self._loaded:  # these credentials worked: a server on its way down refuses logins
+                raise StoreUnavailable(self._not_answering(err)) from err
+            raise
+        self._loaded = True
+        return catalog
+
+    def _not_answering(self, err: Exception) -> str:
+        return (f"cannot reach the graph database at {self.config.uri}: it is not answering queries (stopping or "
+                f"stopped? the server said: {err})")
 
     def reachable(self) -> bool:
         """Whether the server accepts a TCP connection (1 s at most; credentials are the refresh's business)."""

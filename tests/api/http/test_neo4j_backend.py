@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -162,3 +163,27 @@ def test_neo4j_going_down_keeps_serving_the_last_snapshot(neo4j_env: dict[str, s
         r = c.post("/plan", json={"have": ["python"], "target": {"role": "ml-engineer-gcp"}})
         assert r.status_code == 200 and r.json()["feasible"]
         assert c.post("/cypher", headers=AUTH, json={"query": "RETURN 1"}).status_code == 503
+
+
+def test_reload_right_after_the_database_stops_says_it_cannot_be_reached(tmp_path: Any, seed: Catalog) -> None:
+    """A server of its own (the session's must keep running): loaded, then stopped, then /admin/reload."""
+    from graph.neo4j.local_server import spawn
+
+    server = spawn(tmp_path / "db", password="reload-test-password-1", heap="1g")
+    try:
+        env = server.endpoint.env()
+        with Neo4jStore.from_env(env) as store:
+            store.load(seed)
+        with TestClient(create_app(_settings(env, admin_token=TOKEN))) as c:
+            assert c.get("/health").json()["reachable"] is True
+            server.process.send_signal(signal.SIGTERM)  # as Ctrl-C on `db serve`: it shuts down, slowly
+            details = []
+            for _ in range(3):
+                time.sleep(1.0)
+                r = c.post("/admin/reload", headers=AUTH)
+                assert r.status_code == 503, r.text
+                details.append(r.json()["detail"])
+            assert all("cannot reach the graph database" in d for d in details), details
+            assert c.post("/plan", json={"target": {"role": "ml-engineer-gcp"}}).status_code == 200  # last snapshot
+    finally:
+        server.stop(timeout=15)
