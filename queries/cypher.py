@@ -21,8 +21,12 @@ name                        what                                                
 access mode (the local ArcadeDB server does not): the query runs in an
 explicit transaction, and when the summary counters show any update the
 transaction is rolled back and :class:`~graph.errors.CypherRejected` is
-raised. Schema and administration commands are refused before they run in
-read-only mode, because that server applies them even on rollback. A query
+raised. Before that, in read-only mode, anything that is not a read is
+refused before it runs (:func:`queries.cypher_guard.read_only_violation`,
+decided on tokens): updates, ``IN TRANSACTIONS`` (which commits batch by
+batch), ``LOAD CSV``, ``USE``, schema and administration commands, ``SHOW``
+of anything but indexes and constraints, and procedures outside an
+allowlist, because that server applies some of them even on rollback. A query
 the server refuses (syntax, types) raises ``CypherRejected`` with the
 server's message. ``timeout`` is sent to the server and also enforced by the
 client, since the local server ignores it; an abandoned query is never
@@ -31,7 +35,6 @@ committed.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Mapping
@@ -41,8 +44,10 @@ from typing import Any
 from graph.errors import CypherRejected
 from graph.neo4j.errors import map_driver_errors
 from graph.neo4j.settings import DEFAULT_DATABASE, import_driver
+from queries.cypher_guard import read_only_violation
 
 __all__ = [
+    "read_only_refusal",
     "CERT_OVERVIEW",
     "COURSES_TEACHING",
     "NAMED_QUERIES",
@@ -54,7 +59,6 @@ __all__ = [
     "NamedQuery",
     "cert_overview",
     "courses_teaching",
-    "is_schema_command",
     "prerequisite_chain",
     "prerequisite_path",
     "roles_needing",
@@ -215,26 +219,20 @@ class CypherResult:
                 "committed": self.committed, "truncated": self.truncated}
 
 
-_STRINGS_AND_COMMENTS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
-_SCHEMA = re.compile(
-    r"\b(?:CREATE|DROP)\s+(?:OR\s+REPLACE\s+)?(?:(?:UNIQUE|RANGE|TEXT|POINT|LOOKUP|FULLTEXT|VECTOR|BTREE|COMPOSITE)\s+)?"
-    r"(?:INDEX|CONSTRAINT|DATABASE|ALIAS|USER|ROLE)\b"
-    r"|\b(?:ALTER|GRANT|DENY|REVOKE)\s+\w|\b(?:START|STOP)\s+DATABASE\b",
-    re.I,
-)
-
-
-def is_schema_command(query: str) -> bool:
-    """True for schema and administration commands (outside strings and comments).
+def read_only_refusal(query: str) -> str | None:
+    """Why ``query`` may not run without write access (None: it is a read).
 
     Examples
     --------
-    >>> is_schema_command("CREATE INDEX x IF NOT EXISTS FOR (n:Skill) ON (n.name)")
-    True
-    >>> is_schema_command("MATCH (n) WHERE n.note = 'CREATE INDEX' RETURN n")
-    False
+    >>> read_only_refusal("MATCH (n:Skill) RETURN count(n)")
+    >>> read_only_refusal("MATCH (n) DETACH DELETE n")[:53]
+    'read-only: the query has DETACH DELETE (an update); n'
     """
-    return bool(_SCHEMA.search(_STRINGS_AND_COMMENTS.sub(" ", query)))
+    violation = read_only_violation(query)
+    if violation is None:
+        return None
+    return (f"read-only: the query has {violation}; nothing was run "
+            "(ask for write access: --write, or \"write\": true over HTTP)")
 
 
 def to_plain(value: Any) -> Any:
@@ -310,9 +308,9 @@ def run_cypher(
     StoreUnavailable
         The server cannot be reached or refuses the credentials.
     """
-    if not write and is_schema_command(query):
-        raise CypherRejected("read-only: schema and administration commands change the database; "
-                             "nothing was run (ask for write access: --write, or \"write\": true over HTTP)")
+    refusal = None if write else read_only_refusal(query)
+    if refusal:
+        raise CypherRejected(refusal)
     neo4j = import_driver()
     state: dict[str, Any] = {"abandoned": False}
     lock = threading.Lock()

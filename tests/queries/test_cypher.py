@@ -125,10 +125,10 @@ def test_a_read_query_returns_rows_and_changes_nothing(loaded: Neo4jStore) -> No
     assert not result.committed and result.counters == {}
 
 
-def test_a_write_in_read_only_mode_is_refused_and_rolled_back(loaded: Neo4jStore) -> None:
+def test_a_write_in_read_only_mode_is_refused_before_it_runs(loaded: Neo4jStore) -> None:
     db = loaded.database
     before = graph_counts(loaded.driver, db)
-    with pytest.raises(CypherRejected, match=r"read-only: the query would change the graph \(.*nodes_created=1"):
+    with pytest.raises(CypherRejected, match=r"read-only: the query has CREATE \(an update\); nothing was run"):
         run_cypher(loaded.driver, "CREATE (n:Skill {id: 'sneaky', name: 'x'}) RETURN n", database=db)
     with pytest.raises(CypherRejected, match="read-only"):
         run_cypher(loaded.driver, "MATCH (s:Skill {id: 'python'}) SET s.name = 'changed'", database=db)
@@ -143,7 +143,7 @@ def test_schema_commands_are_refused_in_read_only_mode_before_they_run(loaded: N
         return {r["name"] for r in loaded.driver.execute_query("SHOW INDEXES", database_=loaded.database).records}
 
     before = indexes()
-    with pytest.raises(CypherRejected, match="schema and administration commands"):
+    with pytest.raises(CypherRejected, match=r"CREATE INDEX \(a schema or administration command\); nothing was run"):
         run_cypher(loaded.driver, "CREATE INDEX sneaky IF NOT EXISTS FOR (n:Skill) ON (n.category)",
                    database=loaded.database)
     with pytest.raises(CypherRejected, match="schema"):
