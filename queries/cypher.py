@@ -9,7 +9,8 @@ name                        what                                                
 ==========================  ======================================================  ==============
 ``prerequisite-chain``      every prerequisite of a skill, with its depth and the   ``skill``
                             shortest ``REQUIRES`` path to it (``shortestPath``)
-``prerequisite-path``       the shortest ``REQUIRES`` path between two skills       ``skill``, ``prerequisite``
+``prerequisite-path``       the shortest ``REQUIRES`` path between two skills (a    ``skill``, ``prerequisite``
+                            skill to itself: the skill alone, depth 0)
 ``courses-teaching``        courses that teach a skill, best level first            ``skill``
 ``cert-overview``           what a cert validates and which courses prepare for it  ``cert``
 ``roles-needing``           roles that need a skill, essential first                ``skill``
@@ -68,16 +69,25 @@ __all__ = [
     "untaught_skills",
 ]
 
+# shortestPath refuses start = end on Neo4j ("does not work when the start and end nodes are the same"):
+# a skill on a REQUIRES cycle is not listed as its own prerequisite, and a path from a skill to itself is
+# the skill alone (depth 0), filtered on the parameters before any path is sought.
 PREREQUISITE_CHAIN = """
 MATCH (s:`Skill` {id: $skill})-[:`REQUIRES`*1..]->(pre:`Skill`)
 WITH DISTINCT s, pre
+WHERE pre.id <> $skill
 MATCH p = shortestPath((s)-[:`REQUIRES`*]->(pre))
 RETURN pre.id AS id, pre.name AS name, length(p) AS depth, [n IN nodes(p) | n.id] AS path
 ORDER BY depth, id
 """
 
 PREREQUISITE_PATH = """
+MATCH (s:`Skill` {id: $skill})
+WHERE $skill = $prerequisite
+RETURN [s.id] AS path, 0 AS depth
+UNION ALL
 MATCH (s:`Skill` {id: $skill}), (pre:`Skill` {id: $prerequisite})
+WHERE $skill <> $prerequisite
 MATCH p = shortestPath((s)-[:`REQUIRES`*]->(pre))
 RETURN [n IN nodes(p) | n.id] AS path, length(p) AS depth
 """

@@ -1,10 +1,18 @@
-"""The local Bolt server for the Neo4j tests, and catalogs to load into it.
+"""The Bolt servers for the Neo4j tests, and catalogs to load into them.
 
-``bolt_server`` (session scope) starts ONE ArcadeDB-with-Bolt server per test
-run, in a child process, on a free port in a temporary directory, and stops
-it at the end. Under ``CI=true`` a server that cannot start (or a missing
-``server`` extra) fails the tests; on a laptop without the extra they skip.
-Tests never mock the driver: they talk to this server.
+``bolt_server`` (session scope) is parametrized over :data:`ENGINES`: every
+test that uses it (or ``bolt_driver``, ``bolt_env``, ``neo4j_store``) runs
+once on ArcadeDB with its Bolt plugin (in a child process,
+:func:`graph.neo4j.local_server.spawn`) and once on real Neo4j 5.26
+Community (:class:`graph.neo4j.neo4j_server.Neo4jServer`). Each server is
+started once per run, on a free port in a temporary directory, and stopped
+when the run moves on (pytest keeps one parameter of a session fixture at a
+time). Under ``CI=true`` a server that cannot start, a missing ``server``
+extra or a missing Java/Maven fails the tests; elsewhere the missing pieces
+skip. Tests never mock the driver: they talk to these servers.
+
+``SKILLGRAPH_TEST_ENGINES=arcadedb`` (comma-separated) runs a subset.
+Startup times are printed at the end of the run.
 
 Enable with ``pytest_plugins = ["tests.bolt"]`` in ``tests/conftest.py``.
 """
@@ -13,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,23 +44,56 @@ def _unavailable(message: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]:
-    """A running local Bolt server: its uri, user, password and database."""
+ENGINES = ("arcadedb", "neo4j")
+#: seconds each server took to start in this run (printed by pytest_terminal_summary)
+STARTUP_SECONDS: dict[str, float] = {}
+
+
+def _engines() -> list[str]:
+    chosen = [e.strip() for e in os.environ.get("SKILLGRAPH_TEST_ENGINES", "").split(",") if e.strip()]
+    return [e for e in ENGINES if not chosen or e in chosen]
+
+
+@pytest.fixture(scope="session", params=_engines())
+def bolt_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]:
+    """A running Bolt server (ArcadeDB, then Neo4j): its uri, user, password, database and engine."""
+    engine: str = request.param
     missing = [m for m in ("neo4j", "arcadedb_embedded") if importlib.util.find_spec(m) is None]
     if missing:
         _unavailable(f"the server extra is not installed ({', '.join(missing)}): pip install 'skillgraph[server]'")
-    from graph.neo4j.local_server import spawn
+    data = tmp_path_factory.mktemp(f"bolt-{engine}")
+    started = time.monotonic()
+    server: Any
+    if engine == "neo4j":
+        from graph.neo4j.neo4j_server import Neo4jServer, ToolMissing
 
-    data = tmp_path_factory.mktemp("bolt-server")
-    try:
-        server = spawn(data, password=PASSWORD, heap="2g")
-    except Exception as err:  # the wheel is there but the server did not start: always a failure
-        pytest.fail(f"the local Bolt server did not start: {err}", pytrace=False)
+        server = Neo4jServer(data, password=PASSWORD, port=0, heap="1g", pagecache="128m")
+        try:
+            server.start()
+        except ToolMissing as err:
+            server.stop()
+            _unavailable(str(err))
+        except Exception as err:
+            server.stop()
+            pytest.fail(f"Neo4j did not start: {err}", pytrace=False)
+    else:
+        from graph.neo4j.local_server import spawn
+
+        try:
+            server = spawn(data, password=PASSWORD, heap="2g")
+        except Exception as err:  # the wheel is there but the server did not start: always a failure
+            pytest.fail(f"the local Bolt server did not start: {err}", pytrace=False)
+    STARTUP_SECONDS[engine] = time.monotonic() - started
     try:
         yield server.endpoint
     finally:
         server.stop()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if STARTUP_SECONDS:
+        shown = ", ".join(f"{engine} {s:.1f} s" for engine, s in STARTUP_SECONDS.items())
+        terminalreporter.write_line(f"Bolt servers started in: {shown}")
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ from api.cli.options import UsageError, add_format, whole
 from api.records import query_result
 from graph.catalog import Catalog
 from graph.errors import CatalogError, PortInUse, StoreUnavailable, WeakPassword
+from graph.neo4j.neo4j_server import DEFAULT_NEO4J_HEAP, DEFAULT_PAGECACHE, DEFAULT_TX_TIMEOUT
 from graph.neo4j.settings import (
     DEFAULT_DATABASE,
     DEFAULT_HEAP,
@@ -47,6 +48,7 @@ from loaders.export import EXPORT_SUFFIXES, export_catalog
 __all__ = ["parse_param", "register", "snapshot_from_env"]
 
 _DEFAULT_DATA = Path.home() / ".skillgraph" / "db"
+_DEFAULT_NEO4J_DATA = Path.home() / ".skillgraph" / "neo4j"
 
 
 # -- functions for the other commands -------------------------------------------------------------
@@ -110,17 +112,29 @@ def register(sub: Any) -> None:
     dsub = db.add_subparsers(dest="db_command", metavar="SUBCOMMAND")
     dsub.required = True
 
-    p = dsub.add_parser("serve", help="run the local Neo4j-compatible (Bolt) server in the foreground",
-                        description="Run ArcadeDB with its Bolt plugin on localhost until Ctrl-C. The root password "
-                                    "comes from SKILLGRAPH_DB_PASSWORD (NEO4J_PASSWORD wins when set, as for "
-                                    "every command).")
-    p.add_argument("--data", default=os.environ.get("SKILLGRAPH_DB_DATA") or str(_DEFAULT_DATA),
-                   help=f"persistent data directory (default: $SKILLGRAPH_DB_DATA or {_DEFAULT_DATA})")
+    p = dsub.add_parser("serve", help="run a local Bolt server (ArcadeDB, or real Neo4j) in the foreground",
+                        description="Run a graph server on localhost until Ctrl-C: ArcadeDB with its Bolt plugin "
+                                    "(--engine arcadedb, the default: nothing to install; user root), or Neo4j 5.26 "
+                                    "LTS Community (--engine neo4j: needs Java 17+ and Maven, which builds it once "
+                                    "from Maven Central; user neo4j). The password comes from SKILLGRAPH_DB_PASSWORD "
+                                    "(NEO4J_PASSWORD wins when set, as for every command).")
+    p.add_argument("--engine", choices=("arcadedb", "neo4j"), default="arcadedb",
+                   help="arcadedb (default, zero setup) or neo4j (real Neo4j 5.26 Community)")
+    p.add_argument("--data", default=os.environ.get("SKILLGRAPH_DB_DATA"),
+                   help=f"persistent data directory (default: $SKILLGRAPH_DB_DATA, or {_DEFAULT_DATA} for arcadedb "
+                        f"and {_DEFAULT_NEO4J_DATA} for neo4j)")
     p.add_argument("--port", type=whole(0, 65535), default=DEFAULT_PORT,
                    help=f"Bolt port (default: {DEFAULT_PORT}; 0: any free port)")
-    p.add_argument("--http-port", type=whole(0, 65535), default=0, help="ArcadeDB HTTP port (default: any free port)")
-    p.add_argument("--database", default=DEFAULT_DATABASE, help=f"database name (default: {DEFAULT_DATABASE})")
-    p.add_argument("--heap", default=DEFAULT_HEAP, help=f"Java heap limit (default: {DEFAULT_HEAP})")
+    p.add_argument("--http-port", type=whole(0, 65535), default=0,
+                   help="ArcadeDB HTTP port (default: any free port; Neo4j serves no HTTP)")
+    p.add_argument("--database", default=DEFAULT_DATABASE,
+                   help=f"database name (default: {DEFAULT_DATABASE}; on Neo4j fixed when --data is created)")
+    p.add_argument("--heap", default=None,
+                   help=f"Java heap limit (default: {DEFAULT_HEAP} for arcadedb, {DEFAULT_NEO4J_HEAP} for neo4j)")
+    p.add_argument("--pagecache", default=DEFAULT_PAGECACHE,
+                   help=f"Neo4j page cache size (default: {DEFAULT_PAGECACHE})")
+    p.add_argument("--tx-timeout", type=whole(1), default=DEFAULT_TX_TIMEOUT,
+                   help=f"Neo4j: seconds any transaction may run (default: {DEFAULT_TX_TIMEOUT})")
     p.add_argument("--dev", action="store_true",
                    help=f"allow a default or empty password (then: {DEV_PASSWORD}); for a throwaway server")
     p.set_defaults(handler=_serve)
@@ -171,9 +185,19 @@ def _serve(args: argparse.Namespace) -> int:
         password = check_password(password_from_env(), dev=args.dev)
     except WeakPassword as err:
         raise WeakPassword(f"{err} (or pass --dev for a throwaway local server)") from err
-    server = BoltServer(args.data, password=password, port=args.port, http_port=args.http_port,
-                        database=args.database, heap=args.heap)
-    print(f"starting the graph server (data: {server.data_dir}) ...", flush=True)
+    server: Any
+    if args.engine == "neo4j":
+        from graph.neo4j.neo4j_server import Neo4jServer
+
+        server = Neo4jServer(args.data or _DEFAULT_NEO4J_DATA, password=password, port=args.port,
+                             database=args.database, heap=args.heap or DEFAULT_NEO4J_HEAP, pagecache=args.pagecache,
+                             tx_timeout=args.tx_timeout)
+        name = "Neo4j"
+    else:
+        server = BoltServer(args.data or _DEFAULT_DATA, password=password, port=args.port, http_port=args.http_port,
+                            database=args.database, heap=args.heap or DEFAULT_HEAP)
+        name = "the graph server"
+    print(f"starting {name} (data: {server.data_dir}) ...", flush=True)
 
     def ready(endpoint: Any) -> None:
         shown = password if password == DEV_PASSWORD else "<your SKILLGRAPH_DB_PASSWORD>"

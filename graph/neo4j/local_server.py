@@ -61,14 +61,18 @@ from graph.neo4j.settings import (
 )
 
 __all__ = [
+    "HOST",
     "ROOT_USER",
     "BoltEndpoint",
     "BoltServer",
     "ServerProcess",
     "bolt_answers",
     "check_password",
+    "claim_data_dir",
     "free_port",
     "main",
+    "read_lines",
+    "release_data_dir",
     "serve_until_signal",
     "spawn",
     "wait_for_bolt",
@@ -110,6 +114,7 @@ class BoltEndpoint:
     database: str
     port: int
     data_dir: str
+    engine: str = "arcadedb"  # or "neo4j" (graph.neo4j.neo4j_server)
 
     def env(self) -> dict[str, str]:
         """The ``NEO4J_*`` variables that point skillgraph at this server."""
@@ -174,6 +179,29 @@ def wait_for_bolt(host: str, port: int, *, timeout: float = 60.0, alive: Callabl
             raise StoreUnavailable(f"the Bolt server on port {port} exited while starting")
         time.sleep(0.2)
     raise StoreUnavailable(f"no Bolt server answered on {host}:{port} within {timeout:g} s")
+
+
+def claim_data_dir(data_dir: Path) -> int:
+    """Lock ``data_dir`` for this process's server (the lock goes with the process) and return the
+    descriptor holding it, or say which process holds it: two servers on one directory would corrupt it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(data_dir / _LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 32).decode(errors="replace").strip()
+        os.close(fd)
+        pid = f" (pid {holder})" if holder.isdigit() else ""
+        raise StoreUnavailable(f"the data directory {data_dir} is in use by another server{pid}") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    return fd
+
+
+def release_data_dir(fd: int | None) -> None:
+    """Release a lock of :func:`claim_data_dir` (None: nothing to release)."""
+    if fd is not None:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 # -- in this process ------------------------------------------------------------------------------
@@ -244,25 +272,11 @@ class BoltServer:
         return self.endpoint
 
     def _claim_data_dir(self) -> None:
-        """Lock the data directory for this server (the lock goes with the process), or
-        say which process holds it: two servers on one directory would corrupt it."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.data_dir / _LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.read(fd, 32).decode(errors="replace").strip()
-            os.close(fd)
-            pid = f" (pid {holder})" if holder.isdigit() else ""
-            raise StoreUnavailable(f"the data directory {self.data_dir} is in use by another server{pid}") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        self._lock = fd
+        self._lock = claim_data_dir(self.data_dir)
 
     def _release_data_dir(self) -> None:
         fd, self._lock = self._lock, None
-        if fd is not None:
-            os.close(fd)  # closing the descriptor releases the lock
+        release_data_dir(fd)
 
     def _start_server(self, server_class: Any, *, check_login: bool) -> None:
         log_dir = self.data_dir / "log"
@@ -325,8 +339,11 @@ class BoltServer:
         self.stop()
 
 
-def serve_until_signal(server: BoltServer, on_ready: Callable[[BoltEndpoint], None] | None = None) -> None:
+def serve_until_signal(server: Any, on_ready: Callable[[BoltEndpoint], None] | None = None) -> None:
     """Start ``server``, call ``on_ready``, block until SIGINT or SIGTERM, then stop it.
+
+    ``server`` is a :class:`BoltServer` or a :class:`~graph.neo4j.neo4j_server.Neo4jServer`
+    (``start``, ``running``, ``stop``).
 
     Handlers are installed explicitly: a process started in the background
     ignores SIGINT by default, and the Java VM would otherwise take SIGTERM
@@ -343,7 +360,8 @@ def serve_until_signal(server: BoltServer, on_ready: Callable[[BoltEndpoint], No
         if on_ready is not None:
             on_ready(endpoint)
         while not stop.wait(0.5):
-            pass
+            if not server.running:
+                raise StoreUnavailable("the server stopped on its own; see the log in its data directory")
     finally:
         server.stop()
         for s, h in previous.items():
@@ -386,7 +404,8 @@ class ServerProcess:
         self.stop()
 
 
-def _read_lines(stream: IO[str], out: queue.Queue[str | None]) -> None:
+def read_lines(stream: IO[str], out: queue.Queue[str | None]) -> None:
+    """Put each line of ``stream`` on ``out``, then None at its end (a reader thread's body)."""
     try:
         for line in stream:
             out.put(line)
@@ -433,7 +452,7 @@ def spawn(data_dir: str | os.PathLike[str], *, password: str, port: int = 0, dat
             )
         assert proc.stdout is not None
         lines: queue.Queue[str | None] = queue.Queue()
-        reader = threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True)
+        reader = threading.Thread(target=read_lines, args=(proc.stdout, lines), daemon=True)
         reader.start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

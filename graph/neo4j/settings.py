@@ -125,6 +125,9 @@ class Neo4jSettings:
                 connection_timeout=10.0,
                 connection_acquisition_timeout=30.0,
                 max_transaction_retry_time=5.0,
+                # Neo4j's notifications (e.g. "property key does not exist" for an optional property) are
+                # advice for hand-written queries; the driver would log each one to stderr.
+                notifications_min_severity="OFF",
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as err:
             raise StoreUnavailable(f"invalid NEO4J_URI {self.uri!r}: {err}") from err
