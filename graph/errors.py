@@ -15,6 +15,7 @@ CLI and the API can turn it into one clear line or a 4xx without a traceback::
      │    ├── WeakPassword        the local server refuses a default or short password
      │    └── PortInUse           the local server's port is taken
      └── CypherRejected        a curator query refused (write in read-only mode)
+          └── AccessDenied        the server refused it for lack of a permission
 
 Each subclass is one way of handling the error: the interface layer decides
 by type (a 500 for :class:`PlanningBug`, the CLI option to suggest for
@@ -32,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "AccessDenied",
     "CatalogError",
     "CatalogIssue",
     "AuthFailed",
@@ -183,3 +185,7 @@ class CypherRejected(SkillGraphError):
     """
 
     detail: str | None = None
+
+
+class AccessDenied(CypherRejected):
+    """The server refused a query for lack of a permission (``Neo.ClientError.Security.Forbidden``): a 403."""

@@ -6,7 +6,9 @@ temporary working directory (whatever it writes lands there), with the
 repository on ``PYTHONPATH``; its last cell holds its own assertions and
 prints "all checks passed". ``03-curate-with-cypher`` starts the local Bolt
 server (the ``server`` extra: ``neo4j`` and ``arcadedb-embedded``); without
-those packages it is skipped, except under ``CI=true`` where it fails.
+those packages it is skipped, except under ``CI=true`` where it fails. It runs
+again on each of the suite's Bolt servers (``bolt_env``: ArcadeDB and Neo4j),
+which it uses when ``NEO4J_URI`` is set.
 """
 
 from __future__ import annotations
@@ -65,6 +67,19 @@ def test_notebook_is_committed_without_outputs(path: Path) -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
 def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a user runs it: no NEO4J_URI, so the curator notebook starts its own ArcadeDB server."""
+    for key in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(key, raising=False)
+    _run(path, tmp_path, monkeypatch)
+
+
+def test_the_curator_notebook_runs_on_each_bolt_server(bolt_env: dict[str, str], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """With NEO4J_* pointing at the suite's server (ArcadeDB, then Neo4j), the notebook uses it."""
+    _run(ROOT / "notebooks" / "03-curate-with-cypher.ipynb", tmp_path, monkeypatch)
+
+
+def _run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     missing = [m for m in NEEDS.get(path.stem, ()) if importlib.util.find_spec(m) is None]
     if missing:
         message = f"{path.name} needs {', '.join(missing)}: pip install -e '.[server]'"

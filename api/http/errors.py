@@ -3,7 +3,7 @@
 Lower layers raise the domain errors of :mod:`graph.errors`;
 :func:`add_error_handlers` maps them to status codes: an unknown id 404 in a
 path and 422 elsewhere; bad planner input 422; an unreachable or broken
-backend (or catalog) 503; a refused Cypher query 400; an internal planner
+backend (or catalog) 503; a refused Cypher query 400 (403 when the server denies a permission); an internal planner
 fault 500. Invalid requests are 422 with one entry per field in ``errors``.
 Every error body is :class:`~api.http.schemas.ErrorBody` and carries the
 request id. An internal error is logged with its traceback and request id,
@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import (
+    AccessDenied,
     CatalogError,
     CypherRejected,
     PlanningBug,
@@ -67,6 +68,8 @@ async def _domain_error(request: Request, exc: SkillGraphError) -> JSONResponse:
         return _error(request, 422, str(exc))
     if isinstance(exc, StoreUnavailable | CatalogError):
         return _error(request, 503, str(exc))
+    if isinstance(exc, AccessDenied):
+        return _error(request, 403, str(exc))
     if isinstance(exc, CypherRejected):
         return _error(request, 400, str(exc))
     return _error(request, 400, str(exc))

@@ -12,10 +12,16 @@ driver error                       becomes
 ``ServiceUnavailable``,            :class:`~graph.errors.StoreUnavailable`
 ``SessionExpired``, ``OSError``    ("cannot reach ...; is it running?")
 ``Neo4jError`` DatabaseNotFound,   :class:`~graph.errors.StoreUnavailable`
-transient, security
+transient, ``DatabaseError``       (the server's fault or state, not the query's)
+``Security.CredentialsExpired``    :class:`~graph.errors.AuthFailed`
+``Security.AuthenticationRate...`` :class:`~graph.errors.StoreUnavailable` (busy)
+other ``Security`` client errors   :class:`~graph.errors.AccessDenied` (a 403)
+(``Forbidden``, ...)
+``Statement.AccessMode``           :class:`~graph.errors.CypherRejected`, "read-only:
+                                   ... refused to write in READ access mode"
 other ``Neo4jError``               :class:`~graph.errors.CypherRejected` (the
                                    server's first line; all of it on
-                                   ``detail``)
+                                   ``detail``; a 400)
 other ``DriverError``              :class:`~graph.errors.StoreUnavailable`
 =================================  ==========================================
 """
@@ -25,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from graph.errors import AuthFailed, CypherRejected, SkillGraphError, StoreUnavailable
+from graph.errors import AccessDenied, AuthFailed, CypherRejected, SkillGraphError, StoreUnavailable
 
 __all__ = ["map_driver_errors", "translate_error"]
 
@@ -75,8 +81,22 @@ def translate_error(err: BaseException, *, uri: str | None = None, user: str | N
             return StoreUnavailable(f"database {database!r} does not exist{at}: {message}")
         if isinstance(err, nx.TransientError):
             return StoreUnavailable(f"the graph database{at} is busy, try again: {message}")
-        if "Security" in code:
-            return StoreUnavailable(f"the graph database{at} refused: {message}")
+        if isinstance(err, nx.DatabaseError):
+            return StoreUnavailable(f"the graph database{at} failed: {message}")
+        if ".Security." in code:
+            if code.endswith(".CredentialsExpired"):
+                return AuthFailed(f"the password of user {user!r}{at} has expired and must be changed: {message}")
+            if code.endswith(".AuthenticationRateLimit"):
+                return StoreUnavailable(f"the graph database{at} is refusing logins for a while: {message}")
+            denied = AccessDenied(f"the graph database{at} refused the query: {message.splitlines()[0].strip()}"
+                                  if message else code)
+            denied.detail = message
+            return denied
+        if code.endswith("Statement.AccessMode"):
+            refused = CypherRejected(f"read-only: the graph database{at} refused to write in READ access mode; "
+                                     "nothing was changed")
+            refused.detail = message
+            return refused
         # One line (the server may add the query and a caret below); the rest stays on .detail.
         rejected = CypherRejected(message.splitlines()[0].strip() if message else code)
         rejected.detail = message

@@ -129,7 +129,9 @@ def test_cypher_syntax_error_is_one_line_with_the_servers_message(run: Any) -> N
     code, _, err = run("cypher", "MATC (n) RETURN n")
     assert code == 1 and "MATC" in _one_line_error(err)
     code, _, err = run("cypher", "MATCH (c:Course) RETURN c.id LIMT 3")  # the server adds the query and a caret
-    assert code == 1 and "'LIMT' at line 1, column 29" in _one_line_error(err)
+    # the position is each server's own: ArcadeDB "'LIMT' at line 1, column 29", Neo4j "(line 1, column 30 ..."
+    line = _one_line_error(err)
+    assert code == 1 and "'LIMT'" in line and ("line 1, column 29" in line or "line 1, column 30" in line)
 
 
 def test_cypher_parameters_are_data(run: Any) -> None:
@@ -141,11 +143,12 @@ def test_cypher_parameters_are_data(run: Any) -> None:
     assert snap.skill("python").notes == evil and len(snap.skills) == len(SEED.skills)
 
 
-def test_wrong_password_is_one_clear_line(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_password_is_one_clear_line(run: Any, bolt_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEO4J_PASSWORD", "wrong-password")
+    user = bolt_env["NEO4J_USER"]  # root on ArcadeDB, neo4j on Neo4j
     for argv in (["db", "status"], ["db", "load"], ["cypher", "RETURN 1"], ["db", "validate"]):
         code, _, err = run(*argv)
-        assert code == 1 and "authentication failed for user 'root'" in _one_line_error(err)
+        assert code == 1 and f"authentication failed for user '{user}'" in _one_line_error(err)
 
 
 def test_server_not_running_names_the_uri(run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

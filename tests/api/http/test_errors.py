@@ -21,7 +21,7 @@ import api.http.routes.plan as plan_route
 from api.http.app import create_app
 from api.http.settings import Settings
 from graph.catalog import Catalog
-from graph.errors import CatalogError, CypherRejected, PlanningBug, StoreUnavailable
+from graph.errors import AccessDenied, CatalogError, CypherRejected, PlanningBug, StoreUnavailable
 from loaders import SEED_PATH, load_catalog
 
 TOKEN = "curator-token-for-tests-0123456789"
@@ -240,6 +240,8 @@ def test_cypher_limits_writes_and_refusals() -> None:
         assert "SKILLGRAPH_CYPHER_WRITE" in body["detail"]
         source.answer = CypherRejected("the query writes (1 node created) but write is false: rolled back")
         assert "rolled back" in _error(c.post("/cypher", json={"query": "CREATE (n)"}, headers=AUTH), 400)["detail"]
+        source.answer = AccessDenied("the graph database refused the query: permission denied")
+        assert "refused" in _error(c.post("/cypher", json={"query": "RETURN 1"}, headers=AUTH), 403)["detail"]
         _error(c.post("/cypher", json={"query": ""}, headers=AUTH), 422)
         _error(c.post("/cypher", json={"query": "RETURN 1", "limit": 0}, headers=AUTH), 422)
 

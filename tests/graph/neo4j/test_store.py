@@ -10,7 +10,7 @@ import pytest
 import graph.neo4j.cypher as ns
 from graph.catalog import Catalog
 from graph.embedded import EmbeddedStore
-from graph.errors import AuthFailed, CatalogError, CypherRejected, KindChanged, StoreUnavailable
+from graph.errors import AccessDenied, AuthFailed, CatalogError, CypherRejected, KindChanged, StoreUnavailable
 from graph.models import Course, Skill
 from graph.neo4j.codec import encode_props
 from graph.neo4j.cypher import META_LABEL
@@ -41,8 +41,12 @@ def _with(catalog: Catalog, attr: str, items: list[Any]) -> Catalog:
 
 
 @pytest.fixture(params=["embedded", "neo4j"])
-def store(request: pytest.FixtureRequest) -> Any:
-    """Each store kind, empty: the contract tests run on both."""
+def store(request: pytest.FixtureRequest, bolt_server: BoltEndpoint) -> Any:
+    """Each store kind, empty: the contract tests run on both, the Neo4j store on each Bolt server.
+
+    ``bolt_server`` is requested here, not looked up inside, so pytest parametrizes these tests by server
+    (the embedded store's cases then run once per server too: cheap, in memory).
+    """
     if request.param == "embedded":
         s = EmbeddedStore()
         yield s
@@ -360,7 +364,7 @@ def test_both_stores_give_the_same_status_for_the_same_catalog(neo4j_store: Neo4
 
 def test_wrong_password_is_a_clear_error(bolt_server: BoltEndpoint) -> None:
     env = {**bolt_server.env(), "NEO4J_PASSWORD": "not-the-password"}
-    with pytest.raises(AuthFailed, match="authentication failed for user 'root'"):
+    with pytest.raises(AuthFailed, match=f"authentication failed for user '{bolt_server.user}'"):
         Neo4jStore.from_env(env)
 
 
@@ -391,6 +395,38 @@ def test_translate_error_maps_server_refusals_to_cypher_rejected(bolt_driver: An
     except Exception as err:  # the driver's own exception, from the real server
         mapped = translate_error(err)
     assert isinstance(mapped, CypherRejected) and "MATC" in str(mapped)
+
+
+def test_a_write_in_read_access_mode_is_refused_by_neo4j_and_says_read_only(bolt_driver: Any,
+                                                                          bolt_server: BoltEndpoint) -> None:
+    """Neo4j enforces READ access mode (ArcadeDB does not: there the guard of queries.cypher is all)."""
+    import neo4j
+
+    if bolt_server.engine != "neo4j":
+        pytest.skip("ArcadeDB does not enforce READ access mode")
+    before = bolt_driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=bolt_server.database).records
+    with (bolt_driver.session(database=bolt_server.database, default_access_mode=neo4j.READ_ACCESS) as session,
+          pytest.raises(neo4j.exceptions.ClientError) as info):
+        session.run("CREATE (:Pwned)").consume()
+    mapped = translate_error(info.value)
+    assert type(mapped) is CypherRejected and str(mapped).startswith("read-only:") and "READ access mode" in str(mapped)
+    after = bolt_driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=bolt_server.database).records
+    assert before == after
+
+
+@pytest.mark.parametrize(("code", "kind", "text"), [
+    ("Neo.ClientError.Security.Forbidden", AccessDenied, "refused the query"),
+    ("Neo.ClientError.Security.CredentialsExpired", AuthFailed, "expired"),
+    ("Neo.ClientError.Security.AuthenticationRateLimit", StoreUnavailable, "refusing logins"),
+    ("Neo.ClientError.Statement.SyntaxError", CypherRejected, "boom"),
+    ("Neo.DatabaseError.General.UnknownError", StoreUnavailable, "failed"),
+])
+def test_security_errors_are_client_errors_not_outages(code: str, kind: type, text: str) -> None:
+    """Forbidden is a 403 (AccessDenied), not a 503; the driver builds the exception from the server's code."""
+    from neo4j.exceptions import Neo4jError
+
+    mapped = translate_error(Neo4jError._hydrate_neo4j(code=code, message="boom"))
+    assert type(mapped) is kind and text in str(mapped), (code, mapped)
 
 
 def test_encode_props_keeps_natives_and_encodes_the_rest() -> None:
