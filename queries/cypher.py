@@ -148,8 +148,11 @@ NAMED_QUERIES: dict[str, NamedQuery] = {q.name: q for q in (
 
 
 def run_named(driver: Any, name: str, params: Mapping[str, Any] | None = None, *,
-              database: str = DEFAULT_DATABASE) -> list[dict[str, Any]]:
-    """Rows of the named query ``name`` (a read, routed as one).
+              database: str = DEFAULT_DATABASE, timeout: float | None = 30.0) -> list[dict[str, Any]]:
+    """Rows of the named query ``name`` (a read, routed as one, in READ access mode).
+
+    ``timeout`` (seconds) goes to the server with the query; Neo4j ends the
+    transaction when it runs out (the local ArcadeDB server ignores it).
 
     Raises
     ------
@@ -167,7 +170,8 @@ def run_named(driver: Any, name: str, params: Mapping[str, Any] | None = None, *
         raise CypherRejected(f"query {name!r} needs parameter(s) {', '.join(missing)} (--param NAME=VALUE)")
     neo4j = import_driver()
     with map_driver_errors(database=database, only_driver=False):
-        result = driver.execute_query(query.cypher, params, routing_=neo4j.RoutingControl.READ, database_=database)
+        result = driver.execute_query(neo4j.Query(query.cypher, timeout=timeout), params,
+                                      routing_=neo4j.RoutingControl.READ, database_=database)
     rows = [{k: to_plain(v) for k, v in r.items()} for r in result.records]
     if query.sort:
         rows.sort(key=lambda r: tuple(str(r.get(k)) for k in query.sort))

@@ -118,6 +118,23 @@ def bolt_env(bolt_server: BoltEndpoint, monkeypatch: pytest.MonkeyPatch) -> dict
     return env
 
 
+def wait_until_logins_work(endpoint: BoltEndpoint, timeout: float = 30.0) -> None:
+    """After a test of wrong passwords: Neo4j locks the user for a few seconds after 3 failed logins
+    (``dbms.security.auth_lock_time``); wait until the right password works again."""
+    import neo4j
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with neo4j.GraphDatabase.driver(endpoint.uri, auth=(endpoint.user, endpoint.password)) as driver:
+                driver.verify_connectivity()
+            return
+        except neo4j.exceptions.ClientError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
+
+
 def wipe(driver: Any, database: str) -> None:
     driver.execute_query("MATCH (n) DETACH DELETE n", database_=database)
 

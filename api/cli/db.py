@@ -272,7 +272,8 @@ def _cypher(args: argparse.Namespace) -> int:
         raise UsageError("named queries only read; drop --write")
     with _store() as store:
         if args.query.startswith(":"):
-            rows = run_named(store.driver, args.query[1:].strip(), params, database=store.database)
+            rows = run_named(store.driver, args.query[1:].strip(), params, database=store.database,
+                             timeout=args.timeout)
             keys = list(rows[0]) if rows else []
             result = CypherResult(keys, rows)
         else:

@@ -14,7 +14,7 @@ driver error                       becomes
 ``Neo4jError`` DatabaseNotFound,   :class:`~graph.errors.StoreUnavailable`
 transient, ``DatabaseError``       (the server's fault or state, not the query's)
 ``Security.CredentialsExpired``    :class:`~graph.errors.AuthFailed`
-``Security.AuthenticationRate...`` :class:`~graph.errors.StoreUnavailable` (busy)
+``Security.AuthenticationRate...`` :class:`~graph.errors.AuthFailed` (wrong password, repeatedly)
 other ``Security`` client errors   :class:`~graph.errors.AccessDenied` (a 403)
 (``Forbidden``, ...)
 ``Statement.AccessMode``           :class:`~graph.errors.CypherRejected`, "read-only:
@@ -87,7 +87,9 @@ def translate_error(err: BaseException, *, uri: str | None = None, user: str | N
             if code.endswith(".CredentialsExpired"):
                 return AuthFailed(f"the password of user {user!r}{at} has expired and must be changed: {message}")
             if code.endswith(".AuthenticationRateLimit"):
-                return StoreUnavailable(f"the graph database{at} is refusing logins for a while: {message}")
+                who = f" for user {user!r}" if user else ""
+                return AuthFailed(f"authentication failed{who}{at} too many times, so the server refuses logins "
+                                  "for a few seconds: check NEO4J_USER and NEO4J_PASSWORD")
             denied = AccessDenied(f"the graph database{at} refused the query: {message.splitlines()[0].strip()}"
                                   if message else code)
             denied.detail = message

@@ -223,6 +223,7 @@ class Neo4jServer:
         """
         if self.running:
             return self.endpoint
+        self._check_database_name()
         classpath = (build_launcher() / "classpath").read_text()
         if bolt_answers(HOST, self.port, timeout=0.5):
             if self.fixed_port:
@@ -235,6 +236,18 @@ class Neo4jServer:
             self.stop()
             raise
         return self.endpoint
+
+    def _check_database_name(self) -> None:
+        """Refuse another name than the data directory's: Community Neo4j would make a new, empty database the
+        default and take the old one offline."""
+        databases = self.data_dir / "data" / "databases"
+        names = sorted(p.name for p in databases.iterdir() if p.is_dir() and p.name != "system") \
+            if databases.is_dir() else []
+        if names and self.database not in names:
+            raise StoreUnavailable(
+                f"the data directory {self.data_dir} was created with database {names[0]!r}, not "
+                f"{self.database!r}; Community Neo4j has one user database, named when its data directory is "
+                "created: use that name, or another data directory")
 
     def _start(self, classpath: str, *, timeout: float, attempts: int) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -65,6 +65,22 @@ def test_prerequisite_chain_is_the_shortest_requires_path_to_each_prerequisite(l
     assert prerequisite_path(loaded.driver, "python", "vertex-ai", database=loaded.database) is None
 
 
+def test_shortest_paths_from_a_skill_to_itself_and_around_a_cycle(loaded: Neo4jStore) -> None:
+    """Neo4j's shortestPath refuses start = end; the named queries never ask it to (ArcadeDB accepted it)."""
+    db = loaded.database
+    assert prerequisite_path(loaded.driver, "python", "python", database=db) == ["python"]
+    assert run_named(loaded.driver, "prerequisite-path", {"skill": "algebra", "prerequisite": "algebra"},
+                     database=db) == [{"path": ["algebra"], "depth": 0}]
+    # a curator's edit closes a REQUIRES cycle: python -> gradient-descent -> python
+    run_cypher(loaded.driver, "MATCH (a:Skill {id: $a}), (b:Skill {id: $b}) MERGE (a)-[:REQUIRES {level: 1}]->(b)",
+               {"a": "python", "b": "gradient-descent"}, write=True, database=db)
+    rows = prerequisite_chain(loaded.driver, "python", database=db)
+    assert "python" not in [r["id"] for r in rows]
+    assert rows[0]["id"] == "gradient-descent" and rows[0]["path"] == ["python", "gradient-descent"]
+    assert prerequisite_path(loaded.driver, "gradient-descent", "python", database=db) == ["gradient-descent",
+                                                                                           "python"]
+
+
 def test_courses_teaching_a_skill(loaded: Neo4jStore) -> None:
     for skill in RICH.ids("skill"):
         want = sorted(((-lvl, RICH.course(c).hours, c) for c, lvl in RICH.teachers.get(skill, [])))

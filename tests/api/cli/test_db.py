@@ -12,11 +12,11 @@ import pytest
 from api import cli
 from api.cli.db import snapshot_from_env
 from graph.errors import CatalogError, StoreUnavailable
-from graph.neo4j.local_server import free_port
+from graph.neo4j.local_server import BoltEndpoint, free_port
 from loaders import load_catalog
 from loaders.export import export_catalog, validate_db
 from queries.planner import plan
-from tests.bolt import assert_same_catalog, rich_catalog, wipe
+from tests.bolt import assert_same_catalog, rich_catalog, wait_until_logins_work, wipe
 
 SEED = load_catalog()
 
@@ -143,12 +143,14 @@ def test_cypher_parameters_are_data(run: Any) -> None:
     assert snap.skill("python").notes == evil and len(snap.skills) == len(SEED.skills)
 
 
-def test_wrong_password_is_one_clear_line(run: Any, bolt_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_password_is_one_clear_line(run: Any, bolt_env: dict[str, str], bolt_server: BoltEndpoint,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEO4J_PASSWORD", "wrong-password")
     user = bolt_env["NEO4J_USER"]  # root on ArcadeDB, neo4j on Neo4j
     for argv in (["db", "status"], ["db", "load"], ["cypher", "RETURN 1"], ["db", "validate"]):
         code, _, err = run(*argv)
         assert code == 1 and f"authentication failed for user '{user}'" in _one_line_error(err)
+    wait_until_logins_work(bolt_server)
 
 
 def test_server_not_running_names_the_uri(run: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

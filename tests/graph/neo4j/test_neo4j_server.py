@@ -108,9 +108,15 @@ def test_db_serve_engine_neo4j_loads_the_seed_plans_and_stops_cleanly(tmp_path: 
     assert not bolt_answers("localhost", port, timeout=0.5)
     assert (data / "data" / "databases" / "skillgraph").is_dir() and (data / "logs").is_dir()
 
+    # Community Neo4j would make a new, empty default database; refused before Java starts
+    other = Neo4jServer(data, password=password, port=0, database="other", heap="512m", pagecache="64m")
     with pytest.raises(StoreUnavailable, match="created with database 'skillgraph', not 'other'"):
-        Neo4jServer(data, password=password, port=0, database="other", heap="512m", pagecache="64m").start()
+        other.start()
+    assert not other.running and not (data / "data" / "databases" / "other").exists()
     server = Neo4jServer(data, password="another-password-2", port=0, heap="512m", pagecache="64m")
-    with pytest.raises(StoreUnavailable, match="different password"):
-        server.start()
-    assert not server.running
+    try:
+        with pytest.raises(StoreUnavailable, match="different password"):
+            server.start()
+        assert not server.running
+    finally:
+        server.stop()

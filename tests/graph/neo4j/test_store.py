@@ -22,7 +22,7 @@ from graph.schema import LABELS, RELATIONSHIP_TYPES, references
 from graph.store import Store, StoreStatus, reference_issues
 from loaders import load_catalog
 from queries.planner import plan
-from tests.bolt import RICH_CATALOG, assert_same_catalog, graph_counts, rich_catalog
+from tests.bolt import RICH_CATALOG, assert_same_catalog, graph_counts, rich_catalog, wait_until_logins_work
 
 SEED = load_catalog()
 
@@ -366,6 +366,7 @@ def test_wrong_password_is_a_clear_error(bolt_server: BoltEndpoint) -> None:
     env = {**bolt_server.env(), "NEO4J_PASSWORD": "not-the-password"}
     with pytest.raises(AuthFailed, match=f"authentication failed for user '{bolt_server.user}'"):
         Neo4jStore.from_env(env)
+    wait_until_logins_work(bolt_server)
 
 
 def test_server_not_running_names_the_uri_and_fails_fast() -> None:
@@ -417,7 +418,7 @@ def test_a_write_in_read_access_mode_is_refused_by_neo4j_and_says_read_only(bolt
 @pytest.mark.parametrize(("code", "kind", "text"), [
     ("Neo.ClientError.Security.Forbidden", AccessDenied, "refused the query"),
     ("Neo.ClientError.Security.CredentialsExpired", AuthFailed, "expired"),
-    ("Neo.ClientError.Security.AuthenticationRateLimit", StoreUnavailable, "refusing logins"),
+    ("Neo.ClientError.Security.AuthenticationRateLimit", AuthFailed, "refuses logins"),
     ("Neo.ClientError.Statement.SyntaxError", CypherRejected, "boom"),
     ("Neo.DatabaseError.General.UnknownError", StoreUnavailable, "failed"),
 ])
