@@ -1,4 +1,4 @@
-"""The catalog in Neo4j 5 over Bolt, and the local Neo4j-compatible server.
+"""The catalog in Neo4j 5 over Bolt, and the two local Bolt servers.
 
 =====================  ========================================================
 module                 what it holds
@@ -11,6 +11,7 @@ module                 what it holds
 :mod:`.reader`         :class:`Neo4jReader`: read transactions
 :mod:`.store`          :class:`Neo4jStore`: the :class:`~graph.store.Store`
 :mod:`.local_server`   ArcadeDB with its Bolt plugin, for development and tests
+:mod:`.neo4j_server`   real Neo4j 5.26 Community, built from Maven Central
 =====================  ========================================================
 
 Import from the modules; this package imports nothing, so ``graph`` works

@@ -1,10 +1,10 @@
-"""A local Neo4j-compatible server for development, curators and tests.
+"""A local Neo4j-compatible server for development, curators and tests: the zero-setup one.
 
-No Neo4j package is reachable from the registries these machines use, so the
-project runs ArcadeDB from the ``arcadedb-embedded`` wheel (it bundles its
-own Java runtime) with ArcadeDB's Bolt plugin; the official ``neo4j`` driver
-talks to it as to Neo4j 5. It listens on localhost only. Install it with the
-``server`` extra: ``pip install 'skillgraph[server]'``.
+ArcadeDB from the ``arcadedb-embedded`` wheel (it bundles its own Java
+runtime) with ArcadeDB's Bolt plugin; the official ``neo4j`` driver talks to
+it as to Neo4j 5. It listens on localhost only. Install it with the
+``server`` extra: ``pip install 'skillgraph[server]'``. Real Neo4j 5.26
+Community, which needs Java and Maven, is :mod:`graph.neo4j.neo4j_server`.
 
 Two ways to run it:
 
