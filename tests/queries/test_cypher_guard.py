@@ -181,3 +181,43 @@ def test_the_refusals_shown_in_the_docs_are_the_real_ones() -> None:
     assert checked >= 3
     add_course = re.search(r"```cypher\n(.*?)```", text, re.S)
     assert add_course and read_only_refusal(add_course.group(1)) in text
+
+
+_UPDATES = ("CREATE", "SET", "REMOVE", "DELETE", "DETACH", "MERGE", "FOREACH", "DROP")
+
+
+def test_without_the_guard_neo4j_itself_refuses_every_update_in_read_mode(loaded: dict[str, str], bolt_server: Any,
+                                                                          bolt_driver: Any) -> None:
+    """Defence in depth, on Neo4j only (ArcadeDB does not enforce READ access mode, so the guard is all there).
+
+    Each hostile query goes straight to the server in a READ transaction, as run_cypher opens it, with no
+    guard: every update is refused by the server, LOAD CSV of a file is refused (file URLs off), and the
+    graph is identical afterwards. What the server answered is printed per query (``pytest -s``).
+    """
+    import neo4j
+
+    if bolt_server.engine != "neo4j":
+        pytest.skip("ArcadeDB does not enforce READ access mode; the guard above is what holds there")
+    database = loaded["NEO4J_DATABASE"]
+    before = _fingerprint(bolt_driver, database)
+    outcomes: list[tuple[str, str]] = []
+    for query, named in HOSTILE:
+        with bolt_driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            tx = session.begin_transaction(timeout=10)
+            try:
+                rows = [r.data() for r in tx.run(query)]
+                outcome = f"ran, {len(rows)} row(s), rolled back"
+                assert not any("root:" in json.dumps(r, default=str) for r in rows), query
+            except neo4j.exceptions.Neo4jError as err:
+                outcome = f"refused: {err.code}"
+            finally:
+                if not tx.closed():
+                    tx.rollback()
+        outcomes.append((query, outcome))
+        if named.split()[0].upper() in _UPDATES and not query.startswith("EXPLAIN"):  # EXPLAIN runs nothing
+            assert outcome.startswith("refused"), (query, outcome)
+        if "LOAD CSV" in query.upper() and "file:" in query:
+            assert outcome.startswith("refused"), (query, outcome)
+    for query, outcome in outcomes:
+        print(f"{outcome:70} {query}")
+    assert _fingerprint(bolt_driver, database) == before
