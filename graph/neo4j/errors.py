@@ -12,7 +12,7 @@ driver error                       becomes
 ``ServiceUnavailable``,            :class:`~graph.errors.StoreUnavailable`
 ``SessionExpired``, ``OSError``    ("cannot reach ...; is it running?")
 ``Neo4jError`` DatabaseNotFound,   :class:`~graph.errors.StoreUnavailable`
-transient, ``DatabaseError``       (the server's fault or state, not the query's)
+transient                          (the server's state, not the query's)
 ``Security.CredentialsExpired``    :class:`~graph.errors.AuthFailed`
 ``Security.AuthenticationRate...`` :class:`~graph.errors.AuthFailed` (wrong password, repeatedly)
 other ``Security`` client errors   :class:`~graph.errors.AccessDenied` (a 403)
@@ -21,7 +21,10 @@ other ``Security`` client errors   :class:`~graph.errors.AccessDenied` (a 403)
                                    ... refused to write in READ access mode"
 other ``Neo4jError``               :class:`~graph.errors.CypherRejected` (the
                                    server's first line; all of it on
-                                   ``detail``; a 400)
+                                   ``detail``; a 400). Neo4j answers
+                                   ``IN TRANSACTIONS`` in an explicit
+                                   transaction with a ``DatabaseError``:
+                                   the query's fault, so a 400 too
 other ``DriverError``              :class:`~graph.errors.StoreUnavailable`
 =================================  ==========================================
 """
@@ -81,8 +84,6 @@ def translate_error(err: BaseException, *, uri: str | None = None, user: str | N
             return StoreUnavailable(f"database {database!r} does not exist{at}: {message}")
         if isinstance(err, nx.TransientError):
             return StoreUnavailable(f"the graph database{at} is busy, try again: {message}")
-        if isinstance(err, nx.DatabaseError):
-            return StoreUnavailable(f"the graph database{at} failed: {message}")
         if ".Security." in code:
             if code.endswith(".CredentialsExpired"):
                 return AuthFailed(f"the password of user {user!r}{at} has expired and must be changed: {message}")

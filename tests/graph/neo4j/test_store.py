@@ -420,7 +420,7 @@ def test_a_write_in_read_access_mode_is_refused_by_neo4j_and_says_read_only(bolt
     ("Neo.ClientError.Security.CredentialsExpired", AuthFailed, "expired"),
     ("Neo.ClientError.Security.AuthenticationRateLimit", AuthFailed, "refuses logins"),
     ("Neo.ClientError.Statement.SyntaxError", CypherRejected, "boom"),
-    ("Neo.DatabaseError.General.UnknownError", StoreUnavailable, "failed"),
+    ("Neo.DatabaseError.Transaction.TransactionStartFailed", CypherRejected, "boom"),
 ])
 def test_security_errors_are_client_errors_not_outages(code: str, kind: type, text: str) -> None:
     """Forbidden is a 403 (AccessDenied), not a 503; the driver builds the exception from the server's code."""
