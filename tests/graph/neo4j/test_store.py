@@ -400,19 +400,25 @@ def test_translate_error_maps_server_refusals_to_cypher_rejected(bolt_driver: An
 
 def test_a_write_in_read_access_mode_is_refused_by_neo4j_and_says_read_only(bolt_driver: Any,
                                                                           bolt_server: BoltEndpoint) -> None:
-    """Neo4j enforces READ access mode (ArcadeDB does not: there the guard of queries.cypher is all)."""
+    """Neo4j enforces READ access mode; ArcadeDB does not (there the guard of queries.cypher is all)."""
     import neo4j
 
-    if bolt_server.engine != "neo4j":
-        pytest.skip("ArcadeDB does not enforce READ access mode")
-    before = bolt_driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=bolt_server.database).records
-    with (bolt_driver.session(database=bolt_server.database, default_access_mode=neo4j.READ_ACCESS) as session,
-          pytest.raises(neo4j.exceptions.ClientError) as info):
-        session.run("CREATE (:Pwned)").consume()
+    def count() -> int:
+        return int(bolt_driver.execute_query("MATCH (n:Pwned) RETURN count(n) AS n",
+                                             database_=bolt_server.database).records[0]["n"])
+
+    before = count()
+    with bolt_driver.session(database=bolt_server.database, default_access_mode=neo4j.READ_ACCESS) as session:
+        if bolt_server.engine == "arcadedb":  # engine-aware: ArcadeDB commits the write
+            session.run("CREATE (:Pwned)").consume()
+            assert count() == before + 1
+            bolt_driver.execute_query("MATCH (n:Pwned) DELETE n", database_=bolt_server.database)
+            return
+        with pytest.raises(neo4j.exceptions.ClientError) as info:
+            session.run("CREATE (:Pwned)").consume()
     mapped = translate_error(info.value)
     assert type(mapped) is CypherRejected and str(mapped).startswith("read-only:") and "READ access mode" in str(mapped)
-    after = bolt_driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=bolt_server.database).records
-    assert before == after
+    assert count() == before
 
 
 @pytest.mark.parametrize(("code", "kind", "text"), [
