@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import org.neo4j.cli.ExecutionContext;
+import org.neo4j.commandline.admin.security.SetInitialPasswordCommand;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -14,13 +16,15 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.io.fs.DefaultFileSystemAbstraction;
+import picocli.CommandLine;
 
 /**
  * Neo4j 5.26 Community, embedded, reachable only through Bolt on 127.0.0.1.
  *
  * Arguments: DATA_DIR PORT DATABASE PAGECACHE TX_TIMEOUT_SECONDS. The password of user neo4j comes from
  * the environment variable SKILLGRAPH_NEO4J_PASSWORD (never the command line, which other users can read);
- * it is set when the data directory is created and only checked by clients afterwards. Prints one line
+ * it is set when the data directory is created, before Bolt listens, and only checked by clients afterwards. Prints one line
  * "READY port=P database=D created=true|false" on stdout when clients may connect; SIGTERM or Ctrl-C
  * shuts the database down cleanly (a shutdown hook), then the process exits 0.
  */
@@ -43,6 +47,17 @@ public final class Launcher {
             System.exit(2);
         }
         boolean created = !Files.exists(home.resolve("data").resolve("databases").resolve("system"));
+        if (created) {
+            // The password is in place before Bolt ever listens (what neo4j-admin dbms set-initial-password
+            // does): no moment where user neo4j has the well-known default.
+            Path conf = home.resolve("conf");
+            Files.createDirectories(conf);
+            ExecutionContext context = new ExecutionContext(home, conf, System.err, System.err,
+                    new DefaultFileSystemAbstraction());
+            SetInitialPasswordCommand command = new SetInitialPasswordCommand(context);
+            CommandLine.populateCommand(command, password);
+            command.execute();
+        }
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
