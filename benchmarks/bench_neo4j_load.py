@@ -3,10 +3,11 @@
 Usage::
 
     python -m benchmarks.bench_neo4j_load [--courses 10000] [--batch-size 1000] [--seed 0]
-                                          [--skip-row-tx] [--external]
+                                          [--skip-row-tx] [--external] [--engine arcadedb|neo4j]
 
-It starts the local server of :mod:`graph.neo4j.local_server` in a temporary
-directory (``--external``: use the database ``NEO4J_*`` name instead; it is
+It starts a local server in a temporary directory (ArcadeDB of
+:mod:`graph.neo4j.local_server`, or with ``--engine neo4j`` Neo4j 5.26 of
+:mod:`graph.neo4j.neo4j_server`) (``--external``: use the database ``NEO4J_*`` name instead; it is
 wiped), warms the server's JIT up (the seed catalog, then ``--warmup``
 untimed batched loads), then loads :func:`loaders.synthetic.synthetic_catalog`
 into an empty database three ways, all with the same statements
@@ -93,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only-batched", action="store_true", help="skip the row-by-row runs")
     ap.add_argument("--skip-row-tx", action="store_true", help="skip the row-by-row-in-one-transaction run")
     ap.add_argument("--external", action="store_true", help="use the NEO4J_* database (it is wiped!)")
+    ap.add_argument("--engine", choices=("arcadedb", "neo4j"), default="arcadedb",
+                    help="the local server to start: ArcadeDB (default) or Neo4j 5.26 Community")
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
@@ -103,17 +106,23 @@ def main(argv: list[str] | None = None) -> int:
     rust = importlib.util.find_spec("neo4j._rust") is not None
     print(f"driver: neo4j-rust-ext {'installed' if rust else 'NOT installed (pure-Python packstream)'}")
 
-    server = None
+    server: Any = None
     if args.external:
         settings = Neo4jSettings.from_env()
     else:
-        from graph.neo4j.local_server import spawn
-
         data = tempfile.mkdtemp(prefix="skillgraph-bench-")
-        server = spawn(data, password="bench-password-1", heap="4g")
-        ep = server.endpoint
+        if args.engine == "neo4j":
+            from graph.neo4j.neo4j_server import Neo4jServer
+
+            server = Neo4jServer(data, password="bench-password-1", port=0, heap="4g", pagecache="1g")
+            ep = server.start()
+        else:
+            from graph.neo4j.local_server import spawn
+
+            server = spawn(data, password="bench-password-1", heap="4g")
+            ep = server.endpoint
         settings = Neo4jSettings(uri=ep.uri, user=ep.user, password=ep.password, database=ep.database)
-        print(f"server: local ArcadeDB Bolt server at {ep.uri} (data {data})")
+        print(f"server: local {args.engine} Bolt server at {ep.uri} (data {data})")
     try:
         with Neo4jStore.from_settings(settings) as store:
             driver, db = store.driver, store.database
