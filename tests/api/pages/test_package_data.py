@@ -83,3 +83,11 @@ def test_the_main_job_runs_from_the_installed_wheel(wheel: Path, tmp_path: Path)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["optimal"] and data["total_hours"] == 186
+
+
+def test_the_wheel_ships_the_neo4j_launcher(wheel: Path) -> None:
+    """``db serve --engine neo4j`` builds from package data: the pom and the main class."""
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    for name in ("pom.xml", "Launcher.java"):
+        assert f"graph/neo4j/neo4j_launcher/{name}" in names, name
