@@ -139,6 +139,13 @@ def check_catalog(
             ref(sit.id, "role", sit.role, "role")
         if sit.cert:
             ref(sit.id, "cert", sit.cert, "cert")
+        for goal in sit.skills:
+            ref(sit.id, "skills", parse_level_ref(goal).id, "skill")
+        for n, e in enumerate(sit.expect):
+            for step in e.ids:
+                ref(sit.id, f"expect.{n}.{e.check}", step, ("course", "cert"))
+            if e.source and e.source not in {s.id for s in catalog.sources}:
+                err(f"unknown source {e.source!r}", sit.id, f"expect.{n}.source")
 
     cycle = skill_cycle(catalog)
     if cycle:
