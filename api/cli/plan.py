@@ -113,7 +113,7 @@ def _render_advice(sit: Situation, verdicts: list[Verdict]) -> str:
         f"Route and advice differ on {len(differ)} of {len(verdicts)} checks: "
         + "; ".join(describe(v.expectation) for v in differ) if differ
         else f"Route and advice agree on all {len(verdicts)} checks."))
-    return "\n".join(lines)
+    return "\n" + "\n".join(lines)
 
 
 def run_roles(args: argparse.Namespace) -> int:
