@@ -184,7 +184,7 @@ def _plan_requests(catalog_path: str | None) -> list[bytes]:
     catalog = load_catalog(catalog_path)
     out = []
     for s in catalog.situations:
-        target = {k: v for k, v in (("role", s.role), ("cert", s.cert)) if v}
+        target = {k: v for k, v in (("role", s.role), ("cert", s.cert), ("skills", s.skills)) if v}
         body = json.dumps({"have": s.have, "target": target, "objective": s.objective}).encode()
         out.append(_request("POST", "/plan", body))
     if not out:

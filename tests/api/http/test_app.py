@@ -157,10 +157,11 @@ def test_plan_is_the_clis_json(client: TestClient, seed: Catalog, capsys: pytest
 
 def test_plan_every_situation(client: TestClient, seed: Catalog) -> None:
     for s in seed.situations:
-        target = {k: v for k, v in (("role", s.role), ("cert", s.cert)) if v}
+        target = {k: v for k, v in (("role", s.role), ("cert", s.cert), ("skills", s.skills)) if v}
         r = client.post("/plan", json={"have": s.have, "target": target, "objective": s.objective})
         assert r.status_code == 200, (s.id, r.text)
-        expected = plan(seed, have=s.have, role=s.role, cert=s.cert, objective=s.objective, hours_per_week=10)
+        expected = plan(seed, have=s.have, role=s.role, cert=s.cert, skills=s.skills or None, objective=s.objective,
+                        hours_per_week=10)
         assert _no_timing(r.json()) == _no_timing(expected.model_dump(mode="json")), s.id
 
 
