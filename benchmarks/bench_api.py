@@ -22,7 +22,11 @@ Phases, each on the same server run unless said otherwise:
   request, so repeats are answered from the snapshot's cache);
 * ``POST /plan uncached``: the same requests on a second server started with
   ``SKILLGRAPH_PLAN_CACHE_SIZE=0``, so every request runs the planner
-  (skip with ``--no-uncached``).
+  (skip with ``--no-uncached``);
+* ``POST /plan, N learners``: ``--learners`` distinct learners (seeded random
+  skills held, at random levels, and a random role), each sent once, so no
+  answer comes from the cache; target: at least 0.15 x the ``GET /health``
+  throughput of the same run, p99 <= 50 ms, 0 errors.
 
 For each it prints requests, req/s, p50 / p99 / max latency in ms and the
 error count (any status other than 200, a broken connection or a timeout),
@@ -38,6 +42,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import socket
 import statistics
 import subprocess
@@ -184,11 +189,28 @@ def _plan_requests(catalog_path: str | None) -> list[bytes]:
     catalog = load_catalog(catalog_path)
     out = []
     for s in catalog.situations:
-        target = {k: v for k, v in (("role", s.role), ("cert", s.cert)) if v}
+        target = {k: v for k, v in (("role", s.role), ("cert", s.cert), ("skills", s.skills)) if v}
         body = json.dumps({"have": s.have, "target": target, "objective": s.objective}).encode()
         out.append(_request("POST", "/plan", body))
     if not out:
         raise SystemExit("the catalog has no situations to plan")
+    return out
+
+
+def _learner_requests(catalog_path: str | None, n: int, seed: int = 0) -> list[bytes]:
+    """``n`` distinct learners: 0-6 skills held (at levels 1-3) and a role, seeded."""
+    catalog = load_catalog(catalog_path)
+    rng = random.Random(seed)
+    skills = [s.id for s in catalog.skills if s.teachable]
+    roles = [r.id for r in catalog.roles]
+    seen: set[bytes] = set()
+    out = []
+    while len(out) < n and roles:
+        have = sorted(f"{s}:{rng.randint(1, 3)}" for s in rng.sample(skills, rng.randint(0, min(6, len(skills)))))
+        body = json.dumps({"have": have, "target": {"role": rng.choice(roles)}}).encode()
+        if body not in seen:
+            seen.add(body)
+            out.append(_request("POST", "/plan", body))
     return out
 
 
@@ -199,6 +221,10 @@ async def _phases(port: int, args: argparse.Namespace, plans: list[bytes], names
     await _drive(port, "warm-up", plans, len(plans) * 2, 30, 1)
     await _drive(port, "warm-up", health, 200, 10, args.concurrency)
     for name in names:
+        if name.startswith("POST /plan,"):  # distinct learners, each once: nothing from the cache
+            learners = _learner_requests(args.catalog, args.learners)
+            out.append(await _drive(port, name, learners, len(learners), args.duration * 3, args.concurrency))
+            continue
         reqs = health if name.startswith("GET") else plans
         out.append(await _drive(port, name, reqs, args.requests, args.duration, args.concurrency))
     return out
@@ -213,6 +239,11 @@ def _run(env: dict[str, str], args: argparse.Namespace, plans: list[bytes], name
         server.stop()
 
 
+def _relative(r: Result, health: Result) -> str:
+    ok = r.rps >= 0.15 * health.rps and r.pct(0.99) <= TARGET_P99_MS and r.errors == 0
+    return f"{'PASS' if ok else 'MISS'} ({r.rps / health.rps:.2f} x health; target >= 0.15 x, p99 <= 50 ms)"
+
+
 def _verdict(r: Result) -> str:
     ok = r.rps >= TARGET_RPS and r.pct(0.99) <= TARGET_P99_MS and r.errors == 0
     return "PASS" if ok else "MISS"
@@ -225,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--concurrency", type=int, default=16, help="keep-alive connections (default 16)")
     ap.add_argument("--catalog", help="catalog file with situations (default: the seed)")
     ap.add_argument("--no-uncached", action="store_true", help="skip the run with the response cache off")
+    ap.add_argument("--learners", type=int, default=3000, help="distinct learners, each planned once (0: skip)")
     ap.add_argument("--json", help="also write the rows as JSON to this file")
     args = ap.parse_args(argv)
     if not (1 <= args.concurrency <= 256 and 1 <= args.requests <= 1_000_000 and 0 < args.duration <= 600):
@@ -235,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     env = {"SKILLGRAPH_REFRESH_INTERVAL_S": "0"}
     if args.catalog:
         env["SKILLGRAPH_CATALOG"] = str(Path(args.catalog).resolve())
-    results = _run(env, args, plans, ["GET /health", "POST /plan"])
+    phases = ["GET /health", "POST /plan"] + ([f"POST /plan, {args.learners} learners"] if args.learners else [])
+    results = _run(env, args, plans, phases)
     if not args.no_uncached:
         results += _run({**env, "SKILLGRAPH_PLAN_CACHE_SIZE": "0"}, args, plans, ["POST /plan uncached"])
 
@@ -257,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     for r in results:
         row = r.row()
-        verdict = _verdict(r) if r.name.startswith("POST") else "baseline"
+        verdict = "baseline" if not r.name.startswith("POST") else _relative(r, results[0]) \
+            if r.name.startswith("POST /plan,") else _verdict(r)
         print(f"{row['phase']:<22}{row['requests']:>9}{row['rps']:>9.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
               f"{row['max_ms']:>9.2f}{row['errors']:>8}  {verdict}")
         if r.first_error:

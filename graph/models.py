@@ -14,15 +14,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
 __all__ = [
+    "CHECKS",
     "ID_PATTERN",
     "AnyOf",
     "Cert",
     "CertRef",
     "CertValue",
     "Course",
+    "Expectation",
+    "FieldSource",
     "Item",
     "LevelRef",
     "Need",
@@ -36,6 +39,7 @@ __all__ = [
     "Situation",
     "SkillLevel",
     "Source",
+    "SourceKind",
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # pydantic's regex: $ is the very end
@@ -117,6 +121,13 @@ def _cert_value(v: Any) -> Any:
     return {"cert": v} if isinstance(v, str) else v
 
 
+class FieldSource(_Model):
+    """Where one field of a record comes from: a source id and, for a guide, its verbatim words."""
+
+    source: str
+    quote: str | None = None
+
+
 class Item(BaseModel):
     """Fields every record has."""
 
@@ -124,6 +135,8 @@ class Item(BaseModel):
 
     id: str = Field(pattern=ID_PATTERN, max_length=120)
     source: str | None = None
+    quote: str | None = None  # verbatim words of the source guide that state the record
+    provenance: dict[str, FieldSource] = {}  # field -> where that field's value comes from, when not ``source``
     notes: str | None = None
 
     @property
@@ -201,8 +214,51 @@ class Role(Item):
     values: list[Annotated[CertValue, BeforeValidator(_cert_value)]] = []
 
 
+class Expectation(_Model):
+    """One piece of a guide's advice for a situation, as a check on the planned route.
+
+    Exactly one of ``must_include`` (every id is a step), ``must_not_include``
+    (no id is a step), ``must_come_before`` (``[first, then]``: both are steps,
+    ``first`` earlier) and ``must_warn`` (a note or unreachable reason of the
+    plan contains this text, case-insensitive). ``quote`` is the guide's
+    verbatim advice; ``source`` the guide (default: the situation's source).
+    ``differs`` records, with the reason, advice the catalog's cheapest route
+    is known not to follow: the check must then fail, and ``plan
+    --situation`` says so.
+    """
+
+    must_include: list[str] | None = None
+    must_not_include: list[str] | None = None
+    must_come_before: list[str] | None = Field(default=None, min_length=2, max_length=2)
+    must_warn: str | None = None
+    quote: str = Field(min_length=1)
+    source: str | None = None
+    differs: str | None = None
+
+    @model_validator(mode="after")
+    def _one_check(self) -> Expectation:
+        given = [k for k in CHECKS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of {', '.join(CHECKS)} (got {', '.join(given) or 'none'})")
+        return self
+
+    @property
+    def check(self) -> str:
+        """Which of :data:`CHECKS` this is."""
+        return next(k for k in CHECKS if getattr(self, k) is not None)
+
+    @property
+    def ids(self) -> list[str]:
+        """The step ids the check names (none for ``must_warn``)."""
+        return list(self.must_include or self.must_not_include or self.must_come_before or [])
+
+
+CHECKS = ("must_include", "must_not_include", "must_come_before", "must_warn")
+
+
 class Situation(BaseModel):
-    """A learner situation from the guides: who they are, what they have, where they aim."""
+    """A learner situation from the guides: who they are, what they have, where they aim,
+    and what the guide advises them (``expect``)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -211,18 +267,26 @@ class Situation(BaseModel):
     have: list[str] = []  # "id" or "id:level", as the planner takes them
     role: str | None = None
     cert: str | None = None
+    skills: list[str] = []  # target skills, "id" or "id:level"
     objective: Literal["hours", "cost", "steps"] = "hours"
+    expect: list[Expectation] = []
     source: str | None = None
+    quote: str | None = None
     notes: str | None = None
 
 
+SourceKind = Literal["guide", "public-page", "curator"]
+
+
 class Source(BaseModel):
-    """A document the catalog's facts come from."""
+    """A document the catalog's facts come from, and what kind: a published guide (its
+    records quote it), a named public page, or the curators' judgement."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     id: str = Field(pattern=ID_PATTERN)
     title: str
+    kind: SourceKind | None = None
     file: str | None = None
     url: str | None = None
 

@@ -24,7 +24,7 @@ from graph.catalog import Catalog, Kind
 from graph.errors import CatalogIssue, CycleIssue, suggest
 from graph.models import AnyOf, CertRef, Item, SkillLevel, parse_level_ref
 
-__all__ = ["check_catalog", "duplicate_ids", "skill_cycle"]
+__all__ = ["check_catalog", "duplicate_ids", "provenance_issues", "skill_cycle"]
 
 
 def duplicate_ids(records: Iterable[tuple[str, Any]], file: str | None = None) -> list[CatalogIssue]:
@@ -139,6 +139,11 @@ def check_catalog(
             ref(sit.id, "role", sit.role, "role")
         if sit.cert:
             ref(sit.id, "cert", sit.cert, "cert")
+        for goal in sit.skills:
+            ref(sit.id, "skills", parse_level_ref(goal).id, "skill")
+        for index, e in enumerate(sit.expect):
+            for step in e.ids:
+                ref(sit.id, f"expect.{index}.{e.check}", step, ("course", "cert"))
 
     cycle = skill_cycle(catalog)
     if cycle:
@@ -172,7 +177,38 @@ def check_catalog(
             hint = suggest(item.source, source_ids)
             extra = f" (did you mean {', '.join(hint)}?)" if hint else ""
             warn(f"source {item.source!r} is not in the catalog's sources{extra}", item.id, "source")
+    issues += provenance_issues(catalog, file)
     issues.sort(key=lambda i: i.severity != "error")
+    return issues
+
+
+def provenance_issues(catalog: Catalog, file: str | None = None) -> list[CatalogIssue]:
+    """Errors for facts attributed to a guide without its words, and for unknown provenance sources.
+
+    A record (or a field in its ``provenance``) whose source is of kind
+    ``guide`` must quote the guide in ``quote``: nothing is labelled a guide's
+    without the words that state it. Whether each quote is really in the guide
+    is checked against the guide files by :func:`loaders.provenance.verify_quotes`.
+    """
+    kinds = {s.id: s.kind for s in catalog.sources}
+    issues = []
+    facts: list[tuple[str, str, str | None, str | None]] = [(i.id, "source", i.source, i.quote)
+                                                           for _, i in catalog.items()]
+    facts += [(i.id, f"provenance.{f}", p.source, p.quote) for _, i in catalog.items() for f, p in i.provenance.items()]
+    facts += [(s.id, "source", s.source, s.quote) for s in catalog.situations]
+    facts += [(s.id, f"expect.{n}.source", e.source or s.source, e.quote)
+              for s in catalog.situations for n, e in enumerate(s.expect)]
+    for item, field, source, quote in facts:
+        if source is None:
+            continue
+        if field != "source" and source not in kinds:
+            hint = suggest(source, kinds)
+            extra = f" (did you mean {', '.join(hint)}?)" if hint else ""
+            issues.append(CatalogIssue(f"unknown source {source!r}{extra}", item, field, file))
+        elif kinds.get(source) == "guide" and not quote:
+            issues.append(CatalogIssue(f"attributed to the guide {source!r} without its words: add a verbatim "
+                                       "'quote', or name a public page or the curators as the source", item,
+                                       field, file))
     return issues
 
 

@@ -31,7 +31,11 @@ def ordered(catalog: Catalog, cp: Compiled, chosen: set[int], initial: set[int],
     any_of group or a completion certificate, every step behind its parts.
 
     Within a layer: courses before exams, a program's courses in program
-    order, then by id. Raises PlanningBug when the steps cannot be ordered.
+    order, then by id. Across layers, a step waits while a step that should
+    come first is still to be taken: an earlier course of its program, or, for
+    an exam, a course on the route that prepares for it. Prerequisites win: a
+    step waits only while some other step can be taken. Raises PlanningBug
+    when the steps cannot be ordered.
     """
     have = set(initial)
     sources: dict[int, set[int]] = {}
@@ -43,8 +47,10 @@ def ordered(catalog: Catalog, cp: Compiled, chosen: set[int], initial: set[int],
         pos = catalog.program_position(a.ref) if a.kind == "course" else None
         return (a.kind == "exam", pos[0] if pos else a.ref, pos[1] if pos else 0, a.ref)
 
+    first = _comes_after(catalog, cp, chosen)
     while remaining:
-        layer = sorted((a for a in remaining if all(p in have for p in cp.actions[a].pre)), key=key)
+        takeable = [a for a in remaining if all(p in have for p in cp.actions[a].pre)]
+        layer = sorted([a for a in takeable if not first[a] & remaining] or takeable, key=key)
         if not layer:
             raise PlanningBug("internal check failed: the solver's steps cannot be ordered")
         for a in layer:
@@ -57,6 +63,24 @@ def ordered(catalog: Catalog, cp: Compiled, chosen: set[int], initial: set[int],
             for g, di in derive(cp, have, new, lambda di: di not in blocked):
                 sources[g] = set().union(*(sources.get(p, set()) for p in cp.actions[di].pre))
     return order, sources
+
+
+def _comes_after(catalog: Catalog, cp: Compiled, chosen: set[int]) -> dict[int, set[int]]:
+    """For each chosen step, the chosen steps that should precede it: earlier courses of
+    its program (programs are sequences) and, for an exam, the courses that prepare for it."""
+    position = {a: catalog.program_position(cp.actions[a].ref) for a in chosen if cp.actions[a].kind == "course"}
+    prepares = {a: set(catalog.course(cp.actions[a].ref).prepares_for) for a in position}
+    out: dict[int, set[int]] = {}
+    for a in chosen:
+        act = cp.actions[a]
+        if act.kind == "exam":
+            out[a] = {b for b, certs in prepares.items() if act.ref in certs}
+        elif position.get(a):
+            prog, at = position[a]  # type: ignore[misc]
+            out[a] = {b for b, pos in position.items() if pos and pos[0] == prog and pos[1] < at}
+        else:
+            out[a] = set()
+    return out
 
 
 class Explainer:

@@ -109,5 +109,5 @@ def closest_roles(catalog: Catalog, have: Iterable[str], k: int = 5, *, objectiv
                                 value=value if p.feasible else None, total_hours=p.total_hours,
                                 total_cost_usd=p.total_cost_usd, total_steps=p.total_steps, missing=missing,
                                 unreachable=[u.id for u in p.unreachable if u.importance == "essential"]))
-    out.sort(key=lambda d: (not d.feasible, d.value if d.value is not None else 0.0, d.total_steps, d.role))
+    out.sort(key=lambda d: (not d.feasible, d.value if d.value is not None else 0.0, d.missing, d.total_steps, d.role))
     return out[: max(0, k)]

@@ -299,11 +299,21 @@ class PageRun:
 
     def hover(self, node: str) -> str:
         """Move the mouse onto ``node`` and return the tooltip's text ("" if none shows)."""
-        x, y = self.js(f"(() => {{ const n = skillgraph.network, id = {json.dumps(node)};"
-                       " n.focus(id, {scale: 1.5, animation: false}); n.redraw();"
-                       " const p = n.canvasToDOM(n.getPositions([id])[id]);"
-                       " const r = document.querySelector('#sg-network canvas').getBoundingClientRect();"
-                       " return [r.left + p.x, r.top + p.y]; })()")
+        where = (f"(() => {{ const n = skillgraph.network, id = {json.dumps(node)};"
+                 " n.focus(id, {scale: 1.5, animation: false}); n.redraw();"
+                 " const p = n.canvasToDOM(n.getPositions([id])[id]);"
+                 " const r = document.querySelector('#sg-network canvas').getBoundingClientRect();"
+                 " return [r.left + p.x, r.top + p.y]; })()")
+        # An earlier animated move (a search zooming to its match) may still be running and
+        # carry the view away: focus again until the node stays put.
+        x, y = self.js(where)
+        settle = time.perf_counter() + 3
+        while time.perf_counter() < settle:
+            time.sleep(0.15)
+            again = self.js(where)
+            if abs(again[0] - x) < 0.5 and abs(again[1] - y) < 0.5:
+                break
+            x, y = again
         for dx in (0, 1, 2):
             self.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + dx, "y": y}, self.session)
         deadline = time.perf_counter() + 5

@@ -5,7 +5,7 @@ its parsers and sets ``handler=callable(args) -> int`` on them:
 :mod:`api.cli.plan` (``plan``, ``roles``, ``gap``), :mod:`api.cli.catalog`
 (``show``, ``validate``, ``catalog stats``), :mod:`api.cli.viz` (``viz``),
 :mod:`api.cli.db` (``db serve|load|status|validate``, ``cypher``, ``export``)
-and :mod:`api.cli.serve` (``serve``). Optional dependencies (neo4j, pyvis,
+:mod:`api.cli.serve` (``serve``) and :mod:`api.cli.importers` (``import``). Optional dependencies (neo4j, pyvis,
 uvicorn) are imported inside the handlers that need them.
 
 Exit status: 0 done; 1 an error in what was asked (an unknown id, a broken
@@ -22,14 +22,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from api.cli import catalog, db, plan, serve, viz
+from api.cli import catalog, db, importers, plan, serve, viz
 from api.cli.options import UsageError
 from api.cli.plan import render_plan
 from graph.errors import CatalogError, SkillGraphError
 
 __all__ = ["main", "render_plan"]
 
-_COMMAND_GROUPS = (plan, catalog, viz, db, serve)
+_COMMAND_GROUPS = (plan, catalog, viz, db, serve, importers)
 
 
 def _parser() -> argparse.ArgumentParser:

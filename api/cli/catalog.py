@@ -18,6 +18,8 @@ from api.cli.options import UsageError, add_catalog, add_format, emit, load
 from api.formatting import level_label
 from api.records import record
 from loaders import ValidationReport, validate_file
+from loaders.provenance import verify_quotes
+from queries.provenance import CLASSES, facts, provenance_counts
 from queries.stats import catalog_stats
 
 __all__ = ["register", "run_validate"]
@@ -48,6 +50,12 @@ def register(sub: Any) -> None:
     s.add_argument("-v", "--verbose", action="store_true", help="list every warning (default: how many)")
     add_format(s)
     s.set_defaults(handler=run_stats)
+    s = csub.add_parser("sources", help="every fact by provenance: a guide's words, a public page, or the curators")
+    add_catalog(s)
+    s.add_argument("--provenance", choices=CLASSES, help="list only facts of this class")
+    s.add_argument("--guides", metavar="DIR", help="check every guide quote verbatim against the guide files in DIR")
+    add_format(s)
+    s.set_defaults(handler=run_sources)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -60,6 +68,37 @@ def run_stats(args: argparse.Namespace) -> int:
     data = catalog_stats(load(args))
     emit(args, data, lambda: _render_stats(data, verbose=args.verbose))
     return 0
+
+
+def run_sources(args: argparse.Namespace) -> int:
+    """List facts by provenance class; with ``--guides``, exit 1 when a quote is not in its guide."""
+    catalog = load(args)
+    listed = [f for f in facts(catalog) if args.provenance in (None, f.provenance)]
+    wrong = verify_quotes(catalog, args.guides) if args.guides else []
+    data = {"counts": provenance_counts(catalog), "sources": [s.model_dump(exclude_none=True) for s in catalog.sources],
+            "facts": [f.model_dump() for f in listed], "quote_errors": [str(i) for i in wrong]}
+    emit(args, data, lambda: _render_sources(data, checked=bool(args.guides)))
+    return 1 if wrong else 0
+
+
+def _render_sources(d: dict[str, Any], *, checked: bool) -> str:
+    out = ["facts by provenance: " + ", ".join(f"{k} {n}" for k, n in d["counts"].items())]
+    kinds = {s["id"]: s.get("kind", "unknown") for s in d["sources"]}
+    for cls in (*CLASSES, "unknown"):
+        rows = [f for f in d["facts"] if f["provenance"] == cls]
+        if not rows:
+            continue
+        out += ["", f"{cls} ({len(rows)})"]
+        for source in dict.fromkeys(f["source"] for f in rows):
+            title = next((s["title"] for s in d["sources"] if s["id"] == source), "")
+            out.append(f"  {source} ({kinds.get(source, 'unknown')}): {title}"[:200])
+            for f in (f for f in rows if f["source"] == source):
+                what = f"{f['kind']} {f['id']}" + ("" if f["field"] == "record" else f" [{f['field']}]")
+                out.append(f"    {what}" + (f': "{f["quote"]}"' if f["quote"] else ""))
+    if checked:
+        out.append("")
+        out += [f"error: {e}" for e in d["quote_errors"]] or ["every guide quote is verbatim in its guide"]
+    return "\n".join(out)
 
 
 def run_validate(args: argparse.Namespace) -> int:

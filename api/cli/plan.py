@@ -14,7 +14,8 @@ from typing import Any
 from api.cli.options import UsageError, add_catalog, add_format, csv, emit, load, number, whole
 from api.formatting import hours, level_label, level_tag, money, price
 from graph.catalog import Catalog
-from graph.errors import UnknownId, suggest
+from graph.models import Situation
+from queries.advice import Verdict, check_advice, describe, situation
 from queries.gaps import Gap, RoleDistance, closest_roles, gap
 from queries.planner import OBJECTIVES, Plan, plan
 
@@ -67,13 +68,12 @@ def run_plan(args: argparse.Namespace) -> int:
     if not (args.situation or args.role or args.cert or args.skills):
         raise UsageError("no target: give --role, --cert, --skills or --situation")
     catalog = load(args)
-    if args.situation:
-        sit = next((x for x in catalog.situations if x.id == args.situation), None)
-        if sit is None:
-            raise UnknownId(args.situation, "situation", suggest(args.situation, [x.id for x in catalog.situations]))
+    sit = situation(catalog, args.situation) if args.situation else None
+    if sit is not None:
         args.have = args.have or list(sit.have)
         args.role = args.role or sit.role
         args.cert = args.cert or sit.cert
+        args.skills = args.skills or list(sit.skills) or None
         args.objective = args.objective or sit.objective
     result = plan(
         catalog, have=args.have, role=args.role, cert=args.cert, skills=args.skills,
@@ -82,8 +82,38 @@ def run_plan(args: argparse.Namespace) -> int:
         providers=args.providers, must_include=args.must_include, include_optional=args.include_optional,
         hours_per_week=args.hours_per_week, alternatives=args.alternatives, time_limit=args.time_limit,
     )
-    emit(args, result.model_dump(mode="json"), lambda: render_plan(result, catalog))
+    if sit is None:
+        emit(args, result.model_dump(mode="json"), lambda: render_plan(result, catalog))
+        return 0 if result.feasible else 3
+    verdicts = check_advice(sit, result)
+    data = {**result.model_dump(mode="json"), "advice": [
+        {"check": v.expectation.check, "ids": v.expectation.ids, "text": v.expectation.must_warn,
+         "quote": v.expectation.quote, "source": v.expectation.source or sit.source, "agrees": v.holds,
+         "found": v.why, "differs": v.expectation.differs} for v in verdicts]}
+    emit(args, data, lambda: render_plan(result, catalog) + _render_advice(sit, verdicts))
     return 0 if result.feasible else 3
+
+
+def _render_advice(sit: Situation, verdicts: list[Verdict]) -> str:
+    """The guide's advice for the situation, check by check, and where the route departs from it."""
+    if not verdicts:
+        return ""
+    width = _width()
+    lines = ["", f"Guide's advice for {sit.id} (each check against the route above):"]
+    for v in verdicts:
+        e = v.expectation
+        mark = "agrees" if v.holds else "DIFFERS"
+        lines.extend(_wrapper(width, f"  [{mark}] ", "      ").wrap(f"{describe(e)}: {v.why}"))
+        lines.extend(_wrapper(width, "      ", "        ").wrap(f'"{e.quote}" ({e.source or sit.source})'))
+        if not v.holds and e.differs:
+            lines.extend(_wrapper(width, "      why: ", "        ").wrap(e.differs))
+    differ = [v for v in verdicts if not v.holds]
+    lines.append("")
+    lines.extend(_wrapper(width, "", "  ").wrap(
+        f"Route and advice differ on {len(differ)} of {len(verdicts)} checks: "
+        + "; ".join(describe(v.expectation) for v in differ) if differ
+        else f"Route and advice agree on all {len(verdicts)} checks."))
+    return "\n" + "\n".join(lines)
 
 
 def run_roles(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -91,7 +92,17 @@ def create_app(settings: Settings | None = None, *, source: CatalogSource | None
         description=DESCRIPTION,
         version=_version(),
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's Swagger UI and ReDoc load from a CDN: blank offline
+        redoc_url=None,
     )
+
+    @app.get("/docs", include_in_schema=False)
+    async def reference() -> HTMLResponse:
+        """The API reference, drawn from the OpenAPI schema on the server; nothing is fetched."""
+        from api.pages.reference import api_reference_page
+
+        return HTMLResponse(api_reference_page(app.openapi()))
+
     app.state.settings = settings
     app.state.snapshots = holder
     for router in ROUTERS:

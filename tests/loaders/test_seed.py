@@ -84,7 +84,7 @@ def test_seed_has_the_guides_vendor_exams(seed):
 
 def test_seed_has_the_learner_situations(seed):
     assert len(seed.situations) >= 5
-    assert all(s.role or s.cert for s in seed.situations)
+    assert all(s.role or s.cert or s.skills for s in seed.situations)
 
 
 def test_the_gcp_ml_engineer_role_exists(seed):
@@ -110,6 +110,31 @@ def test_sources_name_the_three_guides(seed):
     assert named >= GUIDE_FILES
 
 
+def test_sources_say_their_kind_and_untitled_guides_get_no_invented_title(seed):
+    assert {s.kind for s in seed.sources} == {"guide", "public-page", "curator"}
+    for s in seed.sources:
+        if s.kind == "guide" and Path(s.file or "").name != "000_82964f4ae92455cb.txt":
+            assert "the file has no title" in s.title, s.title  # 001 and 002 have none
+
+
+def test_guide_quotes_are_verbatim():
+    from loaders.provenance import guide_quotes, verify_quotes
+
+    folder = Path("/work/shared/sources")
+    if not folder.is_dir():
+        pytest.skip("the shared sources folder is not on this machine")
+    seed = load_catalog()
+    assert len(guide_quotes(seed)) > 150
+    assert verify_quotes(seed, folder) == []
+
+
+def test_records_the_guides_never_name_are_not_a_guides(seed):
+    guides = {s.id for s in seed.sources if s.kind == "guide"}
+    for rid in ["dl-neural-networks", "dl-improving-networks", "dl-cnns", "dl-sequence-models", "spreadsheets",
+                "docker", "batch-data-pipelines"]:
+        assert seed.get(rid).source not in guides, rid
+
+
 def test_the_guide_files_exist_where_the_design_says():
     folder = Path("/work/shared/sources")
     if not folder.is_dir():
@@ -130,9 +155,13 @@ def test_every_role_is_plannable_from_nothing(seed):
 
 
 def test_every_situation_plans_feasibly_and_optimally(seed):
+    """Every situation plans, proven optimal; an unreachable goal only where the guide's advice warns of it."""
     failed = []
     for s in seed.situations:
-        p = plan(seed, have=s.have, role=s.role, cert=s.cert, objective=s.objective)
+        p = plan(seed, have=s.have, role=s.role, cert=s.cert, skills=s.skills or None, objective=s.objective)
+        warned = [e.must_warn for e in s.expect if e.must_warn]
+        if p.optimal and p.unreachable and all(any(w in u.reason for w in warned) for u in p.unreachable):
+            continue
         if not (p.feasible and p.optimal):
             failed.append(f"{s.id}: feasible={p.feasible} optimal={p.optimal} "
                           + "; ".join(f"{u.id}: {u.reason}" for u in p.unreachable))

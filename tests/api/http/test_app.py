@@ -157,10 +157,11 @@ def test_plan_is_the_clis_json(client: TestClient, seed: Catalog, capsys: pytest
 
 def test_plan_every_situation(client: TestClient, seed: Catalog) -> None:
     for s in seed.situations:
-        target = {k: v for k, v in (("role", s.role), ("cert", s.cert)) if v}
+        target = {k: v for k, v in (("role", s.role), ("cert", s.cert), ("skills", s.skills)) if v}
         r = client.post("/plan", json={"have": s.have, "target": target, "objective": s.objective})
         assert r.status_code == 200, (s.id, r.text)
-        expected = plan(seed, have=s.have, role=s.role, cert=s.cert, objective=s.objective, hours_per_week=10)
+        expected = plan(seed, have=s.have, role=s.role, cert=s.cert, skills=s.skills or None, objective=s.objective,
+                        hours_per_week=10)
         assert _no_timing(r.json()) == _no_timing(expected.model_dump(mode="json")), s.id
 
 
@@ -326,3 +327,20 @@ def test_serve_refuses_a_broken_catalog_file(monkeypatch: pytest.MonkeyPatch, tm
     monkeypatch.setenv("SKILLGRAPH_CATALOG", str(bad))
     assert cli.main(["serve"]) == 1
     assert "bad.yaml:Bad Id:id" in capsys.readouterr().err
+
+
+def test_docs_is_an_offline_reference_of_every_endpoint(seed_client: Any) -> None:
+    """FastAPI's Swagger UI loads from a CDN; /docs is drawn on the server from the schema instead."""
+    import re
+
+    r = seed_client.get("/docs")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = r.text
+    assert page.startswith("<!DOCTYPE html>")
+    assert re.findall(r'(?:src|href)="([^"#]*)"', page) == ["openapi.json"]  # nothing fetched from elsewhere
+    assert "<script" not in page
+    spec = seed_client.get("/openapi.json").json()
+    for path, item in spec["paths"].items():
+        for method in item:
+            assert f'id="{method}-{path}"' in page, (method, path)
+    assert seed_client.get("/redoc").status_code == 404  # ReDoc would load from a CDN too

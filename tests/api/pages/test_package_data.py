@@ -82,7 +82,7 @@ def test_the_main_job_runs_from_the_installed_wheel(wheel: Path, tmp_path: Path)
                           env={**os.environ, "PYTHONPATH": str(site)})
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["optimal"] and data["total_hours"] == 186
+    assert data["optimal"] and data["total_hours"] == 187
 
 
 def test_the_wheel_ships_the_neo4j_launcher(wheel: Path) -> None:
