@@ -298,31 +298,40 @@ class PageRun:
         return [e["params"]["request"]["url"] for e in self.events if e["method"] == "Network.requestWillBeSent"]
 
     def hover(self, node: str) -> str:
-        """Move the mouse onto ``node`` and return the tooltip's text ("" if none shows)."""
+        """Move the mouse onto ``node`` and return the tooltip's text ("" if none shows).
+
+        The node is brought into view first and the move waits until the node is really
+        under the point: an earlier animated move (a search zooming to its match) may
+        still be carrying the view away, and a hover on the wrong spot shows nothing.
+        """
         where = (f"(() => {{ const n = skillgraph.network, id = {json.dumps(node)};"
                  " n.focus(id, {scale: 1.5, animation: false}); n.redraw();"
                  " const p = n.canvasToDOM(n.getPositions([id])[id]);"
                  " const r = document.querySelector('#sg-network canvas').getBoundingClientRect();"
-                 " return [r.left + p.x, r.top + p.y]; })()")
-        # An earlier animated move (a search zooming to its match) may still be running and
-        # carry the view away: focus again until the node stays put.
-        x, y = self.js(where)
-        settle = time.perf_counter() + 3
-        while time.perf_counter() < settle:
-            time.sleep(0.15)
-            again = self.js(where)
-            if abs(again[0] - x) < 0.5 and abs(again[1] - y) < 0.5:
-                break
-            x, y = again
-        for dx in (0, 1, 2):
-            self.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + dx, "y": y}, self.session)
-        deadline = time.perf_counter() + 5
-        while time.perf_counter() < deadline:
-            text = self.js("(() => { const t = document.querySelector('.vis-tooltip');"
-                           " return t && t.style.visibility !== 'hidden' ? t.innerText : ''; })()")
-            if text:
-                return str(text)
-            time.sleep(0.1)
+                 " const inside = p.x > 0 && p.y > 0 && p.x < r.width && p.y < r.height;"
+                 " return [r.left + p.x, r.top + p.y, inside && n.getNodeAt(p) === id]; })()")
+        for _attempt in range(3):
+            settle = time.perf_counter() + 5
+            x, y, under = self.js(where)
+            while time.perf_counter() < settle:
+                time.sleep(0.2)
+                x2, y2, under = self.js(where)
+                steady = abs(x2 - x) < 0.5 and abs(y2 - y) < 0.5
+                x, y = x2, y2
+                if steady and under:
+                    break
+            for dx in (0, 1, 2):
+                self.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + dx, "y": y},
+                                  self.session)
+            deadline = time.perf_counter() + 3
+            while time.perf_counter() < deadline:
+                text = self.js("(() => { const t = document.querySelector('.vis-tooltip');"
+                               " return t && t.style.visibility !== 'hidden' ? t.innerText : ''; })()")
+                if text:
+                    return str(text)
+                time.sleep(0.1)
+            # move away so the next attempt is a fresh hover
+            self.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 1, "y": 1}, self.session)
         return ""
 
     def screenshot(self) -> bytes:
