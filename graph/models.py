@@ -12,6 +12,7 @@ round trip; the integrity checks warn about keys that look like typos.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -43,6 +44,15 @@ __all__ = [
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # pydantic's regex: $ is the very end
+
+
+def slug(text: str, max_length: int = 80) -> str:
+    """``text`` as an id: lower case, runs of anything else as one ``-`` (empty when nothing is left).
+
+    >>> slug("Python (computer programming)"), slug("fisher_kernel")
+    ('python-computer-programming', 'fisher-kernel')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:max_length].strip("-")
 Level = Annotated[int, Field(ge=1, le=3)]
 Importance = Literal["essential", "optional"]
 

@@ -37,7 +37,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from typing import Any
 
 from graph.catalog import Catalog
 from graph.errors import CatalogError, CatalogIssue
+from graph.models import slug
 from loaders.export import export_catalog
 from loaders.files import load_catalog, parse_catalog
 
@@ -88,9 +88,6 @@ class EscoSummary:
         return text
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-")
-
 
 def _rows(archive: Path, member: str, progress: Progress | None = None) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number, row) of one CSV inside a zip, streamed."""
@@ -120,9 +117,9 @@ def _need(row: dict[str, str], key: str, where: str, n: int) -> str:
 
 
 def _unique(base: str, uri: str, taken: set[str]) -> str:
-    sid = base or _slug(uri.rsplit("/", 1)[-1])
+    sid = base or slug(uri.rsplit("/", 1)[-1])
     if sid in taken:
-        sid = f"{sid}-{_slug(uri.rsplit('/', 1)[-1])[:8]}"
+        sid = f"{sid}-{slug(uri.rsplit('/', 1)[-1])[:8]}"
     taken.add(sid)
     return sid
 
@@ -199,7 +196,7 @@ def _assemble(occ: dict[str, dict[str, Any]], skills: dict[str, dict[str, Any]],
                 by_name.setdefault(name.casefold(), known.id)
     ids: dict[str, str] = {}
     for uri, s in sorted(skills.items(), key=lambda kv: kv[1]["name"]):
-        match = next((by_name[n.casefold()] for n in (_slug(s["name"]), s["name"], *s["aliases"])
+        match = next((by_name[n.casefold()] for n in (slug(s["name"]), s["name"], *s["aliases"])
                       if n.casefold() in by_name), None)
         if match is not None:
             ids[uri] = match
@@ -207,7 +204,7 @@ def _assemble(occ: dict[str, dict[str, Any]], skills: dict[str, dict[str, Any]],
             continue
         if base is not None:
             summary.unmatched.append(s["name"])
-        sid = _unique(_slug(s["name"]), uri, taken)
+        sid = _unique(slug(s["name"]), uri, taken)
         ids[uri] = sid
         record = {"id": sid, "name": s["name"], "source": "esco", "esco_uri": uri}
         for key in ("skill_type", "reuse_level"):
@@ -223,7 +220,7 @@ def _assemble(occ: dict[str, dict[str, Any]], skills: dict[str, dict[str, Any]],
             sid = ids[s]
             if needs.get(sid) != "essential":  # two ESCO skills matched to one: essential wins
                 needs[sid] = kind
-        data["roles"].append({"id": _unique(_slug(o["title"]), uri, taken), "title": o["title"], "source": "esco",
+        data["roles"].append({"id": _unique(slug(o["title"]), uri, taken), "title": o["title"], "source": "esco",
                               "esco_uri": uri, "isco_group": o["isco_group"],
                               "needs": [{"skill": sid, "importance": kind} for sid, kind in needs.items()]})
     summary.roles = len(occ)

@@ -45,7 +45,6 @@ from __future__ import annotations
 import ast
 import json
 import os
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +53,7 @@ from typing import Any
 
 from graph.catalog import Catalog
 from graph.errors import CatalogError, CatalogIssue
+from graph.models import slug
 from loaders.export import export_catalog
 from loaders.files import parse_catalog
 
@@ -98,9 +98,6 @@ class ImportSummary:
 def _n(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _names(text: Any) -> list[str]:
@@ -171,9 +168,9 @@ def metacademy_catalog(path: str | os.PathLike[str], *, core_only: bool = False)
         title = _field(r, "title", name, (str,)).strip()
         tag = _field(r, "tag", name, (str,))
         _field(r, "learn_time", name, (int, float))
-        sid = _slug(tag) or _slug(str(r["pk"]))
+        sid = slug(tag) or slug(str(r["pk"]))
         if sid in ids.values():
-            sid = f"{sid}-{_slug(str(r['pk']))}"
+            sid = f"{sid}-{slug(str(r['pk']))}"
         ids[r["pk"]] = sid
         concepts[r["pk"]] = {"id": sid, "name": title or tag, "source": SOURCE_ID, "requires": [],
                              "metacademy_id": r["pk"], "url": f"https://metacademy.org/graphs/concepts/{tag}"}
@@ -214,9 +211,9 @@ def metacademy_catalog(path: str | os.PathLike[str], *, core_only: bool = False)
         res = resources[res_pk]
         skill = concepts[concept]
         res_title = (res.get("title") or "").strip() or f"Metacademy resource {res_pk}"
-        cid = f"{skill['id']}--{_slug(res_title)[:40].strip('-') or _slug(res_pk)}"
+        cid = f"{skill['id']}--{slug(res_title)[:40].strip('-') or slug(res_pk)}"
         while cid in used:
-            cid = f"{cid}-{_slug(r['pk'])}"
+            cid = f"{cid}-{slug(r['pk'])}"
         used.add(cid)
         access = str(res.get("access") or "").lower()
         authors = _names(res.get("authors"))

@@ -21,11 +21,14 @@ if TYPE_CHECKING:
     from queries._solver import Solution
     from queries.planner import PlanRequest
 
-__all__ = ["Explainer", "ordered"]
+__all__ = ["Explainer", "Ordered", "ordered"]
+
+#: steps in the order taken, and for each fact gained the steps behind it
+Ordered = tuple[list[int], dict[int, set[int]]]
 
 
 def ordered(catalog: Catalog, cp: Compiled, chosen: set[int], initial: set[int],
-            blocked: dict[int, str]) -> tuple[list[int], dict[int, set[int]]]:
+            blocked: dict[int, str]) -> Ordered:
     """Order steps in layers (each takeable after the earlier layers), and map
     every fact gained to the steps behind it: the step that gave it, or, for an
     any_of group or a completion certificate, every step behind its parts.
@@ -143,17 +146,18 @@ class Explainer:
 
     # -- the route ----------------------------------------------------------------------
     def steps(self, chosen: set[int], initial: set[int], state: State,
-              goal_items: list[tuple[GoalItem, int | None]], *, replayed: bool = False) -> list[Step]:
+              goal_items: list[tuple[GoalItem, int | None]], *, replayed: Ordered | None = None) -> list[Step]:
         """The chosen steps in order, each with what it gives and why it is there.
         Sets ``by`` (the step that achieves it) on every planned goal item. The
-        order is replayed with :func:`~queries.simulate.simulate` unless it was
-        (``replayed``) when the solver's answer was certified."""
+        order is computed and replayed with :func:`~queries.simulate.simulate`
+        unless certification already did both (``replayed``: its order)."""
         cp, cat = self.cp, self.catalog
-        order, sources = ordered(cat, cp, {a for a in chosen if cp.actions[a].is_step}, initial, self.blocked)
+        order, sources = replayed or ordered(cat, cp, {a for a in chosen if cp.actions[a].is_step}, initial,
+                                             self.blocked)
         position = {a: i for i, a in enumerate(order)}
         # The step that completed each fact: the last one behind it.
         last = {f: max(srcs, key=position.__getitem__) for f, srcs in sources.items() if srcs}
-        problems = [] if replayed else simulate(cat, state, [cp.actions[a].ref for a in order],
+        problems = [] if replayed is not None else simulate(cat, state, [cp.actions[a].ref for a in order],
                                                  paid=not self.request.free_only).problems
         problems += [it.id for it, fid in goal_items
                      if it.status == "route" and fid is not None and fid not in last and fid not in initial]

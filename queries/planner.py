@@ -38,7 +38,7 @@ from graph.catalog import Catalog
 from graph.errors import PlanningBug, PlanningError, UnknownId, suggest
 from graph.models import parse_level_ref
 from queries._compile import Action, Compiled, Fact, compiled, derive, fact_label
-from queries._explain import Explainer, ordered
+from queries._explain import Explainer, Ordered, ordered
 from queries._prune import (
     dominated,
     executable,
@@ -248,12 +248,15 @@ class _Planner:
     must_map: dict[str, str] = field(init=False)
     unreachable: list[Unreachable] = field(init=False)
     explain: Explainer = field(init=False)
-    replayed: set[frozenset[int]] = field(init=False, default_factory=set)  # step sets simulate() accepted
+    # step sets simulate() accepted, with their order and fact sources (reused to explain them)
+    replayed: dict[frozenset[int], Ordered] = field(init=False, default_factory=dict)
+    providers: set[str] | None = field(init=False)  # casefolded, once
 
     def __post_init__(self) -> None:
         cat, req = self.catalog, self.request
         self.state = parse_have(cat, req.have)
         self._check_providers()
+        self.providers = {p.casefold() for p in req.providers} if req.providers is not None else None
         self.cp = cp = compiled(cat)
         origins = self._goal_items()
         exclude = self._step_ids(req.exclude, "exclude")
@@ -364,7 +367,7 @@ class _Planner:
         if req.free_only and not a.free:
             return "free only: the exam costs money" if a.kind == "exam" else "free only: no free audit"
         if a.kind == "course" and req.providers is not None \
-                and (a.provider or "").casefold() not in {p.casefold() for p in req.providers}:
+                and (a.provider or "").casefold() not in (self.providers or set()):
             return f"provider {a.provider or 'unknown'} not allowed"
         cost = 0.0 if req.free_only else a.cost
         if req.budget is not None and cost > req.budget + 1e-9:
@@ -488,13 +491,14 @@ class _Planner:
         cp = self.cp
         steps = {a for a in chosen if cp.actions[a].is_step}
         try:
-            order, _ = ordered(self.catalog, cp, steps, self.initial, self.blocked)
+            layered = ordered(self.catalog, cp, steps, self.initial, self.blocked)
+            order = layered[0]
         except PlanningBug as err:
             return Verdict([str(err)], None)
         check = simulate(self.catalog, self.state, [cp.actions[a].ref for a in order], paid=not self.request.free_only)
         if not check.ok:
             return Verdict(["the route does not replay: " + "; ".join(check.problems)], None)
-        self.replayed.add(frozenset(steps))
+        self.replayed[frozenset(steps)] = layered
         derived = {i for i in cp.derived if i not in self.blocked}
         if not executable(cp, self.initial, steps, p.goals, derived):
             return Verdict(["the route does not reach every goal"], None)
@@ -533,7 +537,7 @@ class _Planner:
     def _plan(self, sol: Solution, floor: float | None) -> Plan:
         chosen = frozenset(a for a in sol.chosen if self.cp.actions[a].is_step)
         steps = self.explain.steps(sol.chosen, self.initial, self.state, self.goal_items,
-                                   replayed=chosen in self.replayed)
+                                   replayed=self.replayed.get(chosen))
         feasible = not any(u.importance == "essential" for u in self.unreachable)
         return self._finish(steps, sol, floor, feasible=feasible)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,20 @@ pytest_plugins = ["tests.bolt", "tests.browser"]
 def seed() -> Catalog:
     """The shipped seed catalog (tests only read it)."""
     return load_catalog()
+
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def shared_data(*parts: str) -> Path:
+    """A real data set beside the repository (``../shared/data``): a skip when it is missing,
+    a failure under ``CI=true`` (tests never download)."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        from tests.bolt import _unavailable
+
+        _unavailable(f"{path} is missing (the real data sets live in ../shared/data)")
+    return path
 
 
 @pytest.fixture()

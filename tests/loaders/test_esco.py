@@ -3,7 +3,6 @@ v1.1.1 set from ../shared/data, subsets, merging with the seed, ranking and gaps
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,9 @@ from graph.errors import CatalogError
 from loaders import load_catalog
 from loaders.esco import esco_catalog, import_esco
 from queries.gaps import closest_roles, gap
+from tests.conftest import shared_data
 
 SAMPLE = Path(__file__).parent / "data" / "esco"
-FULL = Path(__file__).resolve().parents[3] / "shared" / "data" / "esco-v1.1.1"
 
 
 def _zip(folder: Path, out: Path) -> Path:
@@ -112,12 +111,8 @@ def test_the_cli_writes_a_catalog_and_bad_input_names_file_and_row(archives: tup
 
 @pytest.fixture(scope="module")
 def full() -> Any:
-    cls, rel = FULL / "classification-en-csv.zip", FULL / "relations-csv.zip"
-    if not cls.exists() or not rel.exists():
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"{FULL} is missing (CI=true: the real data sets must be there)")
-        pytest.skip(f"{FULL} is not here")
-    return esco_catalog(cls, rel)
+    return esco_catalog(shared_data("esco-v1.1.1", "classification-en-csv.zip"),
+                        shared_data("esco-v1.1.1", "relations-csv.zip"))
 
 
 def test_the_full_set_maps_every_occupation(full: Any) -> None:

@@ -4,7 +4,6 @@ worked out below, the full data set from ../shared/data, and bad input."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,9 @@ from graph.errors import CatalogError
 from loaders import load_catalog, validate_file
 from loaders.metacademy import import_metacademy, metacademy_catalog
 from queries.planner import plan
+from tests.conftest import shared_data
 
 SAMPLE = Path(__file__).parent / "data" / "metacademy_sample.json"
-FULL = Path(__file__).resolve().parents[3] / "shared" / "data" / "metacademy" / "graph_data.json"
 
 
 def test_the_sample_maps_as_the_module_docstring_says() -> None:
@@ -116,12 +115,9 @@ def test_an_unknown_concept_in_a_dependency_is_named(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def full(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    if not FULL.exists():
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"{FULL} is missing (CI=true: the real data sets must be there)")
-        pytest.skip(f"{FULL} is not here")
+    full = shared_data("metacademy", "graph_data.json")
     out = tmp_path_factory.mktemp("metacademy") / "metacademy.yaml"
-    summary = import_metacademy(FULL, out)
+    summary = import_metacademy(full, out)
     return load_catalog(out), summary
 
 
