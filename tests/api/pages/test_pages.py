@@ -136,11 +136,13 @@ def test_relationship_types_are_distinguishable_with_levels(seed: Catalog, catal
 
 def test_hover_shows_the_facts(seed: Catalog, catalog_html: str) -> None:
     nodes = {n["id"]: n for n in page_data(catalog_html)["nodes"]}
-    course = next(c for c in seed.courses if c.rating and c.provider and c.cost_usd and c.source)
+    course = next(c for c in seed.courses if c.rating and c.provider and c.subscription and c.source)
     title = nodes[course.id]["title"]
     assert course.title in title
     assert f"hours: {course.hours:g}" in title
-    assert "cost: $" in title
+    assert "cost: billed monthly ($49/month, Coursera paid access) (free to audit)" in title
+    book = next(c for c in seed.courses if c.cost_usd and not c.free_audit)
+    assert f"cost: ${book.cost_usd:,.2f}" in nodes[book.id]["title"]
     assert f"rating: {course.rating:g}" in title
     assert f"provider: {course.provider}" in title
     source = next(s for s in seed.sources if s.id == course.source)
