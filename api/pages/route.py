@@ -88,7 +88,8 @@ def learner_page(*, title: str = "Plan your route") -> str:
     ``budget``, ``free``, ``objective``, ``exp``) so a route can be bookmarked.
     """
     return _env().get_template("learner.html.j2").render(
-        title=title, pace=f"{DEFAULT_PACE:g}", view_js=_own("route_view.js"), view_css=_own("route_view.css"))
+        title=title, pace=f"{DEFAULT_PACE:g}", view_js=_own("route_view.js"), view_css=_own("route_view.css"),
+        learner_js=_own("learner.js"))
 
 
 # -- the data --------------------------------------------------------------------------
