@@ -258,6 +258,7 @@
     toForm(q);
     if (q.get("role") || q.get("cert")) { run(q); }
   }
+  state.requestBody = function () { return body(fromForm()); };
   window.addEventListener("popstate", function () { listings.then(fromAddress); });
   listings.then(function () {
     fromAddress();

@@ -100,6 +100,22 @@ def test_context_graph_numbers_the_steps_over_a_faded_context(route_html: str, r
     assert set(data["labels"]) >= {h.split(":")[0] for h in route.have}
 
 
+def test_route_to_a_cert_or_to_skills(seed: Catalog) -> None:
+    cert = next(c.id for c in seed.certs if c.kind == "vendor-exam")
+    p = plan(seed, have=["python:2", "sql"], cert=cert)
+    data = page_data(pages.route_page(seed, p))
+    chain = [(e["from"], e["to"]) for e in data["edges"] if e["rel"] == "ROUTE"]
+    ids = [s.id for s in p.steps] + ([] if p.steps[-1].id == cert else [cert])
+    assert chain == list(zip(ids, ids[1:], strict=False)) and all(a != b for a, b in chain)
+    assert data["labels"][cert] == seed.get(cert).label  # the goal card's name
+    p = plan(seed, have=["python", "python:2"], skills=["gradient-descent:2"])
+    data = page_data(pages.route_page(seed, p))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["gradient-descent"]["role"] == "target"
+    assert [n["id"] for n in data["nodes"] if n["role"] == "have"] == ["python"]
+    assert data["plan"]["target"]["skills"] == ["gradient-descent:2"]
+
+
 def test_catalog_text_is_escaped() -> None:
     cat = _hostile()
     page = pages.route_page(cat, plan(cat, have=[], role="r"))
