@@ -277,3 +277,21 @@ def test_browser_hostile_text_runs_no_script(chromium: Chromium, tmp_path: Path)
     assert run.js("window.pwned === undefined") is True and run.js("document.querySelectorAll('img').length") == 0
     assert run.errors() == []
     run.close()
+
+
+def test_cli_and_api_route_pages_lay_the_schedule_out_at_the_pace(seed: Catalog, seed_client: Any, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from api import cli
+
+    out = tmp_path / "route.html"
+    assert cli.main(["viz", "--role", "ml-engineer-gcp", "--have", "python,sql", "--hours-per-week", "5",
+                     "-o", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    want = plan(seed, have=["python", "sql"], role="ml-engineer-gcp", hours_per_week=5)
+    assert page_data(out.read_text())["plan"]["weeks"] == want.weeks
+    assert cli.main(["viz", "--role", "ml-engineer-gcp", "--have", "python,sql", "-o", str(out)]) == 0
+    assert page_data(out.read_text())["plan"]["hours_per_week"] == 10  # the CLI's default pace
+    r = seed_client.get("/viz/plan", params={"role": "ml-engineer-gcp", "have": "python,sql", "hours_per_week": 5})
+    assert r.status_code == 200 and page_data(r.text)["plan"] == json.loads(want.model_dump_json()) | {
+        "solve_ms": page_data(r.text)["plan"]["solve_ms"]}
+    assert seed_client.get("/viz/plan", params={"role": "ml-engineer-gcp", "hours_per_week": 0}).status_code == 422
