@@ -190,7 +190,10 @@
     var lines = [];
     if (payload && typeof payload === "object") {
       if (payload.detail) { lines.push(String(payload.detail)); }
-      (payload.errors || []).forEach(function (e) { lines.push(e.path + ": " + e.msg); });
+      (payload.errors || []).forEach(function (e) {
+        var line = e.path + ": " + e.msg;
+        if (lines.indexOf(line) < 0) { lines.push(line); }
+      });
       if (payload.suggestions && payload.suggestions.length) {
         lines.push("Did you mean: " + payload.suggestions.join(", ") + "?");
       }
@@ -209,9 +212,9 @@
     state.error = null;
     var names = [q.get("role"), q.get("cert")].filter(Boolean).map(function (id) { return labels[id] || id; });
     $("lp-result-title").textContent = "Your route to " + names.join(" and ");
+    result.hidden = false;  // before drawing: the cards' rows are measured
     SkillgraphRoute.render($("lp-route"), plan, {labels: labels});
     SkillgraphRoute.alternatives($("lp-alternatives"), plan.alternatives, {labels: labels});
-    result.hidden = false;
     state.plan = plan;
   }
 

@@ -25,6 +25,7 @@ import pytest
 
 from graph.catalog import Catalog
 from queries.planner import Plan, plan
+from tests.api.pages.test_route_page import _arrows_only_within_rows
 from tests.browser import Chromium, PageRun, off_host_refs
 
 pytest.importorskip("fastapi")
@@ -282,5 +283,6 @@ def test_nothing_outside_the_viewport(chromium: Chromium, server: str) -> None:
                          f".map(e => e.getBoundingClientRect()).filter(r => r.left < 0 || r.right > {size[0]})"
                          ".length")
         assert outside == 0 and run.js("document.documentElement.scrollWidth") <= size[0]
+        assert _arrows_only_within_rows(run)
         assert run.errors() == []
         run.close()

@@ -160,6 +160,18 @@ def _nothing_outside(run: PageRun, width: int) -> list[dict[str, Any]]:
     return boxes
 
 
+_ARROWS = """[...document.querySelectorAll('.sgr-cards')].flatMap(list => [...list.children].map((c, i, all) =>
+  [i > 0 && c.getBoundingClientRect().top === all[i - 1].getBoundingClientRect().top,
+   getComputedStyle(c, '::before').content !== 'none']))"""
+
+
+def _arrows_only_within_rows(run: PageRun) -> bool:
+    """An arrow before every card that follows another on its row, and none at the start of a row."""
+    pairs = run.js(_ARROWS)
+    assert pairs and any(not same for same, _ in pairs[1:]), "the cards should wrap into rows here"
+    return all(same == arrow for same, arrow in pairs)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_browser_cards_in_route_order_inside_the_viewport(chromium: Chromium, route_html: str, route: Plan,
                                                           tmp_path: Path, size: tuple[int, int]) -> None:
@@ -169,6 +181,7 @@ def test_browser_cards_in_route_order_inside_the_viewport(chromium: Chromium, ro
     assert len(cards) == len(route.steps) + 2  # you, the steps, the target
     # reading order: left to right, then row after row
     assert [(round(b["top"]), b["left"]) for b in cards] == sorted((round(b["top"]), b["left"]) for b in cards)
+    assert _arrows_only_within_rows(run)
     assert run.js("[...document.querySelectorAll('.sgr-card')].map(c => c.dataset.card)") == \
         ["you", *["step"] * len(route.steps), "target"]
     titles = run.js("[...document.querySelectorAll('.sgr-step .sgr-title')].map(e => e.textContent)")
