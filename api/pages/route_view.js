@@ -106,7 +106,7 @@
     });
     var facts = el("dl", {cls: "sgr-facts"}, [
       el("dt", {text: "hours"}), el("dd", {text: num(step.hours)}),
-      el("dt", {text: "cost"}), el("dd", {text: price(step)}),
+      el("dt", {text: "cost"}), el("dd", {text: price(step), title: step.cost_basis || ""}),
       el("dt", {text: "weeks"}), el("dd", {text: when.start === when.end ? String(when.start) :
         when.start + "\u2013" + when.end})]);
     var kind = step.kind + (step.provider ? " \u00b7 " + step.provider : "");
@@ -118,6 +118,9 @@
       facts,
       gives.length ? el("p", {cls: "sgr-gives"}, [el("b", {text: "Gives: "}), gives.join(", ")]) : null,
       el("p", {cls: "sgr-why"}, [el("b", {text: "Why: "}), step.reason]),
+      (step.notes || []).length ? el("ul", {cls: "sgr-step-notes"}, step.notes.map(function (t) {
+        return el("li", {text: "\u26a0 " + t});
+      })) : null,
       later.length ? el("p", {cls: "sgr-links"}, [el("b", {text: "Needed by: "}), later.join(", ")]) : null]);
   }
 
@@ -172,6 +175,15 @@
         el("ul", {}, plan.unreachable.map(function (u) {
           return el("li", {}, [el("b", {text: skillName(u.id, labels)}), " (" + u.kind + ", " + u.importance + "): " +
                                  u.reason]);
+        }))]));
+    }
+    if (plan.subscriptions && plan.subscriptions.length) {
+      out.push(el("section", {cls: "sgr-billing"}, [
+        el("h2", {text: "Billed monthly"}),
+        el("ul", {}, plan.subscriptions.map(function (b) {
+          var steps = plan.steps.filter(function (s) { return b.steps.indexOf(s.id) >= 0; })
+            .map(function (s) { return s.order; });
+          return el("li", {}, [el("b", {text: b.title}), " for steps " + steps.join(", ") + ": " + b.how]);
         }))]));
     }
     if (plan.warnings && plan.warnings.length) {

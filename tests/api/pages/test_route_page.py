@@ -308,3 +308,20 @@ def test_cli_and_api_route_pages_lay_the_schedule_out_at_the_pace(seed: Catalog,
     assert r.status_code == 200 and page_data(r.text)["plan"] == json.loads(want.model_dump_json()) | {
         "solve_ms": page_data(r.text)["plan"]["solve_ms"]}
     assert seed_client.get("/viz/plan", params={"role": "ml-engineer-gcp", "hours_per_week": 0}).status_code == 422
+
+
+def test_browser_card_shows_exam_notes_and_the_monthly_bill(chromium: Chromium, seed: Catalog,
+                                                           tmp_path: Path) -> None:
+    p = plan(seed, have=["python", "sql"], cert="google-pmle", experience_years=1, hours_per_week=10)
+    run = _open(chromium, pages.route_page(seed, p), "route-notes", tmp_path, SIZES[0])
+    exam = next(s for s in p.steps if s.id == "google-pmle")
+    notes = run.js(f"[...document.querySelectorAll('.sgr-step[data-id=\"{exam.id}\"] .sgr-step-notes li')]"
+                   ".map(e => e.textContent)")
+    assert [n.lstrip("\u26a0 ") for n in notes] == exam.notes and "isn't realistic" in notes[-1]
+    (bill,) = p.subscriptions
+    billed = run.js("document.querySelector('.sgr-billing').textContent")
+    assert bill.title in billed and bill.how in billed
+    step = next(s for s in p.steps if s.id in bill.steps)
+    assert run.js(f"document.querySelector('.sgr-step[data-id=\"{step.id}\"] dd[title]').title") == step.cost_basis
+    assert run.errors() == []
+    run.close()
