@@ -55,7 +55,7 @@ SHOWN_DIR = "/tmp/curator"
 BOLT_PASSWORD = "correct-horse-battery"
 
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.S | re.M)
-_DIRECTIVE = re.compile(r"<!-- (do|file|unchecked): (.+?) -->")
+_DIRECTIVE = re.compile(r"<!-- (do|file|unchecked|needs): (.+?) -->")
 
 #: (what varies, pattern): group 1 of each match is replaced by the name in both texts before comparing
 VARIES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -68,10 +68,17 @@ VARIES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+#: a load's progress line (stderr); how many lines a phase prints before its last depends on the clock
+_PROGRESS = re.compile(r"^(  [a-z]+: )(\d+)/(\d+)\n", re.M)
+
+
 def normalise(text: str) -> str:
     for name, pattern in VARIES:
         text = pattern.sub(lambda m, name=name: m.group(0).replace(m.group(1), f"<{name}>"), text)  # type: ignore[misc]
-    return text
+    # progress lines short of the total: "some", however many (the phase, total and final line still count)
+    text = _PROGRESS.sub(lambda m: m.group(0) if m.group(2) == m.group(3) else f"{m.group(1)}<some>/{m.group(3)}\n",
+                         text)
+    return re.sub(r"^(  [a-z]+: <some>/\d+\n)\1+", r"\1", text, flags=re.M)
 
 
 # -- reading a page ---------------------------------------------------------------------------
@@ -94,6 +101,7 @@ class Step:
     body: str = ""
     examples: list[Example] = field(default_factory=list)
     unchecked: str = ""
+    needs: str = ""
     line: int = 0
 
 
@@ -115,12 +123,13 @@ def steps(text: str) -> list[Step]:
             out.append(Step("file", pending.pop("file"), body=body, line=line))
         if lang != "console":
             continue
-        unchecked = pending.pop("unchecked", "")
+        unchecked, needs = pending.pop("unchecked", ""), pending.pop("needs", "")
         if body.startswith("^C"):
-            out.append(Step("interrupt", body=body[2:], unchecked=unchecked, line=line,
+            out.append(Step("interrupt", body=body[2:], unchecked=unchecked, needs=needs, line=line,
                             examples=[Example("^C", body[2:], body_at + 2, body_at + len(body))]))
             continue
-        out.append(Step("console", examples=_examples(body, body_at, line), unchecked=unchecked, line=line))
+        out.append(Step("console", examples=_examples(body, body_at, line), unchecked=unchecked, needs=needs,
+                        line=line))
     return out
 
 
@@ -186,20 +195,21 @@ class Session:
         self.ports: dict[int, int] = {}  # port in the page -> real port
         self.apis: dict[int, subprocess.Popen[str]] = {}
         self.bolt: subprocess.Popen[str] | None = None  # the :8001 server's database
-        self.foreground: subprocess.Popen[str] | None = None  # `skillgraph db serve` of the page
+        self.foreground: list[subprocess.Popen[str]] = []  # the page's `skillgraph db serve`s, latest last
         if page == "docs/curators.md":
-            self.ports[7687] = _free_port()
+            self.ports[7687] = _free_port()  # ArcadeDB's default port
+            self.ports[17688] = _free_port()  # the page's Neo4j
             self.env["NEO4J_URI"] = f"bolt://localhost:{self.ports[7687]}"
 
     def close(self) -> None:
-        for proc in (*self.apis.values(), self.foreground, self.bolt):
+        for proc in (*self.apis.values(), *reversed(self.foreground), self.bolt):
             _stop(proc)
         self._tmp.cleanup()
 
     # the page's view of ports and paths
     def to_real(self, command: str) -> str:
         for shown, real in self.ports.items():
-            command = re.sub(rf"\blocalhost:{shown}\b", f"localhost:{real}", command)
+            command = re.sub(rf"(\blocalhost:|--port ){shown}\b", rf"\g<1>{real}", command)
         return command
 
     def to_shown(self, output: str) -> str:
@@ -213,7 +223,7 @@ class Session:
     # servers
     def _python(self, *args: str, env: dict[str, str] | None = None, **kw: object) -> subprocess.Popen[str]:
         return subprocess.Popen([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=env or self.env,
-                                text=True, **kw)  # type: ignore[call-overload, no-any-return]
+                                text=True, **kw)  # type: ignore[call-overload]
 
     def _api(self, shown: int) -> None:
         if shown in self.apis or shown not in (8000, 8001):
@@ -287,16 +297,17 @@ class Session:
                                 stderr=subprocess.STDOUT, text=True)
         out = _read_until(proc, "press Ctrl-C to stop")
         if proc.poll() is None:
-            self.foreground = proc
+            self.foreground.append(proc)
         return self.to_shown(out)
 
     def interrupt(self) -> str:
-        proc = self.foreground
-        assert proc is not None and proc.stdout is not None, "^C with no server running in the foreground"
+        """^C in the terminal of the latest ``db serve``: what it prints while it stops."""
+        assert self.foreground, "^C with no server running in the foreground"
+        proc = self.foreground.pop()
+        assert proc.stdout is not None
         proc.send_signal(signal.SIGINT)
         out = proc.stdout.read()
         proc.wait(60)
-        self.foreground = None
         return self.to_shown(out)
 
 
@@ -345,8 +356,11 @@ class Result:
         return normalise(self.shown) == normalise(self.printed)
 
 
-def run_page(page: str) -> Iterator[Result]:
-    """Every checked example of ``page`` with what it prints today, in page order."""
+def run_page(page: str, *, neo4j: bool = True) -> Iterator[Result]:
+    """Every checked example of ``page`` with what it prints today, in page order.
+
+    ``neo4j=False`` leaves out the blocks marked ``<!-- needs: neo4j -->`` (real Neo4j needs Java and Maven).
+    """
     session = Session(page)
     try:
         for step in steps((ROOT / page).read_text()):
@@ -354,7 +368,7 @@ def run_page(page: str) -> Iterator[Result]:
                 session.act(step.arg)
             elif step.kind == "file":
                 (session.cwd / step.arg).write_text(step.body)
-            elif step.unchecked:
+            elif step.unchecked or (step.needs == "neo4j" and not neo4j):
                 continue
             elif step.kind == "interrupt":
                 ex = step.examples[0]

@@ -100,6 +100,12 @@ def test_only_what_varies_by_itself_is_normalised() -> None:
     assert dx.normalise(load) == dx.normalise(load.replace("0.5", "12.25"))
     assert dx.normalise(load) != dx.normalise(load.replace("164", "165"))
     assert dx.normalise("total: 9 steps, 187 h, $147, in 19 weeks\n") != dx.normalise("total: 9 steps, 187 h, $245\n")
-    dates = "catalog: seed, loaded 2026-11-21T05:33:04+00:00\n# exported from x on 2026-11-21 05:33:30 UTC\n"
+    dates = ("catalog: seed, loaded 2026-11-21T05:33:04+00:00\n"
+             "# catalog exported from bolt://localhost:7687 (database skillgraph) on 2026-11-21 05:33:30 UTC\n")
     assert dx.normalise(dates) == dx.normalise(re.sub(r"\d\d:\d\d:\d\d", "23:59:59", dates))
     assert dx.normalise('"total_cost_usd": 245.0') != dx.normalise('"total_cost_usd": 147.0')
+    progress = "  records: 78/164\n  records: 164/164\n  relationships: 84/740\n  relationships: 740/740\n"
+    slower = progress.replace("  relationships: 84/740\n", "  relationships: 84/740\n  relationships: 500/740\n")
+    assert dx.normalise(progress) == dx.normalise(slower)
+    assert dx.normalise(progress) != dx.normalise(progress.replace("740/740", "741/741"))
+    assert dx.normalise(progress) != dx.normalise(progress.replace("  records: 78/164\n", ""))
