@@ -17,7 +17,8 @@ substituted into each command, and shown in place of the real one in the output)
   port 7699) that holds the seed; ``<!-- do: kill-bolt -->`` stops that Bolt server.
 - ``skillgraph db serve`` (docs/curators.md) runs in the background on a free port
   (shown as 7687; ``NEO4J_URI`` points at it), its output compared up to
-  ``press Ctrl-C to stop``; a block starting ``^C`` interrupts it and shows the rest.
+  ``press Ctrl-C to stop``; a block starting ``^C`` interrupts the latest one and shows
+  the rest. ``<!-- do: new-terminal -->`` drops what earlier commands exported.
 
 ``<!-- file: NAME -->`` before a fenced block writes that block into the session's
 directory (shown as /tmp/curator). ``<!-- unchecked: WHY -->`` before a console block
@@ -200,6 +201,7 @@ class Session:
             self.ports[7687] = _free_port()  # ArcadeDB's default port
             self.ports[17688] = _free_port()  # the page's Neo4j
             self.env["NEO4J_URI"] = f"bolt://localhost:{self.ports[7687]}"
+        self._fresh_env = dict(self.env)
 
     def close(self) -> None:
         for proc in (*self.apis.values(), *reversed(self.foreground), self.bolt):
@@ -270,6 +272,8 @@ class Session:
             assert self.bolt is not None, "kill-bolt before the :8001 server started"
             self.bolt.kill()
             self.bolt.wait()
+        elif what == "new-terminal":  # what the page's reader types next goes into a new shell
+            self.env = dict(self._fresh_env)
         else:
             raise ValueError(f"unknown action <!-- do: {what} -->")
 
