@@ -164,14 +164,17 @@ def _free_port() -> int:
 
 
 def _stop(proc: subprocess.Popen[str] | None) -> None:
-    if proc is None or proc.poll() is not None:
+    if proc is None:
         return
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
 
 
 def _clean_env() -> dict[str, str]:
@@ -271,7 +274,7 @@ class Session:
         if what == "kill-bolt":
             assert self.bolt is not None, "kill-bolt before the :8001 server started"
             self.bolt.kill()
-            self.bolt.wait()
+            _stop(self.bolt)
         elif what == "new-terminal":  # what the page's reader types next goes into a new shell
             self.env = dict(self._fresh_env)
         else:
@@ -302,6 +305,8 @@ class Session:
         out = _read_until(proc, "press Ctrl-C to stop")
         if proc.poll() is None:
             self.foreground.append(proc)
+        else:
+            _stop(proc)  # it has exited: close its pipe
         return self.to_shown(out)
 
     def interrupt(self) -> str:
@@ -312,6 +317,7 @@ class Session:
         proc.send_signal(signal.SIGINT)
         out = proc.stdout.read()
         proc.wait(60)
+        proc.stdout.close()
         return self.to_shown(out)
 
 
