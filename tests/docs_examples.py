@@ -16,17 +16,21 @@ substituted into each command, and shown in place of the real one in the output)
   ``SKILLGRAPH_CYPHER_WRITE=true``, reading a local ArcadeDB Bolt server (shown as
   port 7699) that holds the seed; ``<!-- do: kill-bolt -->`` stops that Bolt server.
 - ``skillgraph db serve`` (docs/curators.md) runs in the background on a free port
-  (shown as 7687; ``NEO4J_URI`` points at it), its output compared up to
+  (ArcadeDB's shown as 7687, and ``NEO4J_URI`` points at it; the page's Neo4j on
+  ``--port 17688`` likewise), its output compared up to
   ``press Ctrl-C to stop``; a block starting ``^C`` interrupts the latest one and shows
   the rest. ``<!-- do: new-terminal -->`` drops what earlier commands exported.
 
 ``<!-- file: NAME -->`` before a fenced block writes that block into the session's
 directory (shown as /tmp/curator). ``<!-- unchecked: WHY -->`` before a console block
 exempts it; :data:`UNCHECKED` in tests/test_docs_examples.py lists each one, so an
-exemption is never silent.
+exemption is never silent. ``<!-- needs: neo4j -->`` marks a block on real Neo4j
+(``run_page(neo4j=False)`` leaves it out where Java and Maven are missing).
 
 Output that varies by itself is compared through :data:`VARIES` (timings, clocks,
-request ids), one narrow pattern each; everything else must match exactly.
+request ids), one narrow pattern each, and a load's progress lines short of their
+total count as one (how many a phase prints depends on the clock); an output with
+no final newline (curl's JSON) is shown with one. Everything else must match exactly.
 Regenerate: ``python -m tests.docs_examples --write [PAGE ...]``.
 """
 
