@@ -114,3 +114,16 @@ def test_only_what_varies_by_itself_is_normalised() -> None:
     assert dx.normalise(progress) == dx.normalise(slower)
     assert dx.normalise(progress) != dx.normalise(progress.replace("740/740", "741/741"))
     assert dx.normalise(progress) != dx.normalise(progress.replace("  records: 78/164\n", ""))
+
+
+def test_a_session_runs_the_real_commands_in_one_shell_state() -> None:
+    session = dx.Session("README.md")
+    try:
+        assert session.run("export SKILLGRAPH_DOCS_PROBE='a b'") == ""
+        assert session.run('echo "$SKILLGRAPH_DOCS_PROBE"') == "a b\n"
+        _require(shutil.which("jq") is not None, "jq is not installed (apt-get install jq)")
+        title = session.run("skillgraph show kaggle-learn-pandas --format json | jq -r .title")
+        assert title == "Kaggle Learn: Pandas\n"
+        assert session.run("skillgraph show pyhton").startswith("skillgraph: error: unknown id 'pyhton'")
+    finally:
+        session.close()
