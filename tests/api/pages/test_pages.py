@@ -126,12 +126,15 @@ def test_relationship_types_are_distinguishable_with_levels(seed: Catalog, catal
     for c in seed.courses:
         for t in c.teaches:
             e = teaches[(c.id, t.skill)]
-            assert e["label"] == f"teaches L{t.level}"
+            assert e["text"] == f"teaches L{t.level}"
             assert e["width"] == pytest.approx(1 + 0.8 * (t.level - 1))
-    assert any(e["label"].startswith("requires L") for e in by_rel["REQUIRES"])
-    assert any("(any of)" in e["label"] for e in by_rel["REQUIRES"])
-    assert any(e["label"].endswith("(optional)") for e in by_rel["NEEDS"])
-    assert {e["label"] for e in by_rel["PREPARES_FOR"]} == {"prepares for"}
+    assert any(e["text"].startswith("requires L") for e in by_rel["REQUIRES"])
+    assert any("(any of)" in e["text"] for e in by_rel["REQUIRES"])
+    assert any(e["text"].endswith("(optional)") for e in by_rel["NEEDS"])
+    assert {e["text"] for e in by_rel["PREPARES_FOR"]} == {"prepares for"}
+    # edge labels are off until the toggle puts the text back
+    assert {e["label"] for e in data["edges"]} == {""}
+    assert '<input type="checkbox" id="sg-edge-labels">' in catalog_html
 
 
 def test_hover_shows_the_facts(seed: Catalog, catalog_html: str) -> None:
@@ -248,16 +251,47 @@ def test_catalog_text_is_escaped() -> None:
                    "</script><script>window.pwned=1</script>" in n["title"] for n in data["nodes"])
 
 
-def test_large_graphs_switch_physics_off(seed: Catalog) -> None:
+def test_catalog_and_neighbourhood_pages_are_laid_out_in_python(seed: Catalog) -> None:
     small = page_data(pages.catalog_page(seed, kinds=["role"]))
     assert small["large"] is False and small["freeze"] is True  # every page stops its physics once laid out
     big = _big_catalog(pages.LARGE_GRAPH + 50)
+    for data in (page_data(pages.catalog_page(big)), page_data(pages.catalog_page(seed)),
+                 page_data(pages.neighbourhood_page(seed, "vertex-ai", 2))):
+        assert data["options"]["physics"] == {"enabled": False}  # positions given: no physics at all
+        assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+        assert len({(n["x"], n["y"]) for n in data["nodes"]}) == len(data["nodes"])  # no two on one spot
     data = page_data(pages.catalog_page(big))
-    assert len(data["nodes"]) > pages.LARGE_GRAPH
-    assert data["large"] is True and data["freeze"] is True
+    assert len(data["nodes"]) > pages.LARGE_GRAPH and data["large"] is True
     assert data["options"]["edges"]["smooth"] is False
-    assert data["options"]["physics"]["stabilization"]["iterations"] <= 300
     assert data["options"]["interaction"]["hideEdgesOnDrag"] is True
+
+
+def test_columns_follow_prerequisite_depth(seed: Catalog) -> None:
+    import networkx as nx
+
+    from api.pages.layout import around
+
+    g = seed.graph
+    x = {n["id"]: n["x"] for n in page_data(pages.catalog_page(seed))["nodes"]}
+    # everything that comes before a node is drawn left of it (in one column only inside a cycle:
+    # a course that requires a skill at L1 and teaches it at L2)
+    flow = nx.DiGraph()
+    for src, dst, rel in g.edges(data="type"):
+        flow.add_edge(*((dst, src) if rel in ("REQUIRES", "VALIDATES", "AWARDED_FOR", "NEEDS", "VALUES")
+                        else (src, dst)))
+    cycle = {n: i for i, c in enumerate(nx.strongly_connected_components(flow)) for n in c}
+    for before, after in flow.edges:
+        assert x[before] < x[after] or cycle[before] == cycle[after] and x[before] == x[after], (before, after)
+    # a neighbourhood: prerequisites and teachers of the centre on its left, what needs it on its right
+    data = page_data(pages.neighbourhood_page(seed, "vertex-ai", 2))
+    pos = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert pos["vertex-ai"] == (0.0, 0.0) and data["center"] == "vertex-ai"
+    for _, dst, rel in g.out_edges("vertex-ai", data="type"):
+        assert rel != "REQUIRES" or pos[dst][0] < 0, dst
+    for src, _, rel in g.in_edges("vertex-ai", data="type"):
+        assert pos[src][0] < 0 if rel == "TEACHES" else pos[src][0] > 0, (src, rel)
+    col = around(g, list(pos), "vertex-ai")
+    assert set(col.values()) <= {-2, -1, -0.5, 0, 0.5, 1, 2} and list(col.values()).count(0) == 1
 
 
 def test_iframe_wraps_a_page_for_notebooks(seed: Catalog) -> None:
