@@ -217,8 +217,10 @@ class Chromium:
             raise RuntimeError(f"{expression[:60]}: {res['exceptionDetails']}")
         return res["result"].get("value")
 
-    def open(self, url: str, *, timeout: float = 60.0, wait_ready: bool = True) -> PageRun:
-        """Load ``url`` in a new tab with the network offline; wait for the graph to be ready."""
+    def open(self, url: str, *, timeout: float = 60.0, wait_ready: bool = True, size: tuple[int, int] = WINDOW,
+             offline: bool = True) -> PageRun:
+        """Load ``url`` in a new tab of ``size`` (CSS px) with the network offline; wait for the graph
+        to be ready. ``offline=False`` for pages served on localhost: check :meth:`PageRun.requests`."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         first_event = len(self.events)
@@ -227,9 +229,9 @@ class Chromium:
             ("Log.enable", {}),
             ("Network.enable", {}),
             ("Page.enable", {}),
-            ("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": -1,
+            ("Network.emulateNetworkConditions", {"offline": offline, "latency": 0, "downloadThroughput": -1,
                                                   "uploadThroughput": -1}),
-            ("Emulation.setDeviceMetricsOverride", {"width": WINDOW[0], "height": WINDOW[1], "deviceScaleFactor": 1,
+            ("Emulation.setDeviceMetricsOverride", {"width": size[0], "height": size[1], "deviceScaleFactor": 1,
                                                     "mobile": False}),
         ):
             self.send(method, params, session)

@@ -394,6 +394,106 @@ def test_browser_neighbourhood_view(chromium: Chromium, seed: Catalog, tmp_path:
     run.close()
 
 
+_OUTSIDE = """(() => {
+  const n = skillgraph.network, r = document.querySelector('#sg-network canvas').getBoundingClientRect();
+  const out = [];
+  for (const id of skillgraph.nodes.getIds({filter: x => !x.hidden})) {
+    const b = n.getBoundingBox(id);
+    const a = n.canvasToDOM({x: b.left, y: b.top}), z = n.canvasToDOM({x: b.right, y: b.bottom});
+    if (a.x < 0 || a.y < 0 || z.x > r.width || z.y > r.height) { out.push(id); }
+  }
+  const d = document.documentElement;
+  if (d.scrollWidth > innerWidth || d.scrollHeight > innerHeight) { out.push('page scrolls'); }
+  return out;
+})()"""
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_browser_pages_fit_the_viewport(chromium: Chromium, seed: Catalog, size: tuple[int, int],
+                                        tmp_path: Path) -> None:
+    views = {"catalog": pages.catalog_page(seed), "vertex-ai-2": pages.neighbourhood_page(seed, "vertex-ai", 2),
+             "large": pages.catalog_page(_big_catalog(600))}
+    for name, page in views.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(page, encoding="utf-8")
+        run = chromium.open(path.as_uri(), size=size)
+        assert run.ready, f"{name}: never ready; {run.errors()}"
+        assert run.js("skillgraph.network.physics.physicsEnabled") is False, name
+        assert run.js(_OUTSIDE) == [], f"{name} at {size}: drawn outside the viewport"
+        assert run.errors() == [], name
+        assert all(u.startswith(("file:", "data:")) for u in run.requests()), run.requests()
+        if name == "vertex-ai-2":  # the centre in the middle third of the canvas
+            x, y, w, h = run.js("(() => { const n = skillgraph.network, p = n.canvasToDOM(n.getPositions(['vertex-ai'])"
+                                "['vertex-ai']), c = document.querySelector('#sg-network canvas');"
+                                " return [p.x, p.y, c.clientWidth, c.clientHeight]; })()")
+            assert w / 3 <= x <= 2 * w / 3 and h / 3 <= y <= 2 * h / 3, (x, y, w, h)
+            _keep(run.screenshot(), f"{name}-{size[0]}x{size[1]}", tmp_path)
+        run.close()
+
+
+def test_browser_type_filter_hides_nodes_and_their_edges(chromium: Chromium, seed: Catalog, tmp_path: Path) -> None:
+    run = _open(chromium, pages.neighbourhood_page(seed, "vertex-ai", 2), "filter", tmp_path)
+    drawn = "[skillgraph.network.body.nodeIndices.slice(), skillgraph.network.body.edgeIndices.slice()]"
+    nodes_before, edges_before = run.js(drawn)
+    courses = run.js("skillgraph.nodes.getIds({filter: n => n.kind === 'course'})")
+    course_edges = run.js("skillgraph.edges.getIds({filter: e => skillgraph.nodes.get(e.from).kind === 'course'"
+                          " || skillgraph.nodes.get(e.to).kind === 'course'})")
+    assert courses and course_edges and set(courses) <= set(nodes_before) and set(course_edges) <= set(edges_before)
+    spot = run.js(f"skillgraph.network.canvasToDOM(skillgraph.network.getPositions([{json.dumps(courses[0])}])"
+                  f"[{json.dumps(courses[0])}])")
+    assert run.js(f"skillgraph.network.getNodeAt({json.dumps(spot)})") == courses[0]
+    run.js("document.querySelector('input[data-kind=course]').click()")
+    nodes_after, edges_after = run.js(drawn)  # what vis-network draws and hit-tests
+    assert set(nodes_after) == set(nodes_before) - set(courses)
+    assert set(edges_after) == set(edges_before) - set(course_edges)
+    assert run.js(f"skillgraph.network.getNodeAt({json.dumps(spot)})") is None
+    run.js("document.querySelector('input[data-kind=course]').click()")
+    assert set(run.js(drawn)[0]) == set(nodes_before)
+    assert run.errors() == []
+    run.close()
+
+
+def test_browser_labels_by_zoom_and_on_hover(chromium: Chromium, seed: Catalog, tmp_path: Path) -> None:
+    run = _open(chromium, pages.neighbourhood_page(seed, "vertex-ai", 2), "labels", tmp_path)
+    skill = next(i for i in run.js("skillgraph.nodes.getIds({filter: n => n.kind === 'skill'})") if i != "vertex-ai")
+    # zoomed out to show all 99 nodes, labels are too small to read and are not drawn; the centre's is
+    assert run.js("skillgraph.network.getScale()") < 0.7
+    assert run.js(f"skillgraph.labelShown({json.dumps(skill)})") is False
+    label_box = (f"(() => {{ const n = skillgraph.network, p = n.canvasToDOM(n.getPositions([{json.dumps(skill)}])"
+                 f"[{json.dumps(skill)}]), r = document.querySelector('#sg-network canvas').getBoundingClientRect();"
+                 " return {left: r.left + p.x - 70, right: r.left + p.x - 6, top: r.top + p.y + 6,"
+                 " bottom: r.top + p.y + 30}; })()")
+    box = run.js(label_box)
+
+    def dark(png: bytes) -> int:  # pixels of the label's near-black text (edges are faded, boxes green)
+        area = (int(box["right"]) - int(box["left"]) - 4) * (int(box["bottom"]) - int(box["top"]) - 4)
+        return area - drawn_pixels(png, box, background=(17, 17, 17))
+
+    quiet = dark(run.screenshot())
+    # hovering, at the same zoom, draws its name (under it, left of the pointer: the tooltip opens to the right)
+    x, y = run.js(f"(() => {{ const n = skillgraph.network, p = n.canvasToDOM(n.getPositions([{json.dumps(skill)}])"
+                  f"[{json.dumps(skill)}]), r = document.querySelector('#sg-network canvas').getBoundingClientRect();"
+                  " return [r.left + p.x, r.top + p.y]; })()")
+    for dx in (0, 1):
+        run.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + dx, "y": y}, run.session)
+    deadline = time.perf_counter() + 5
+    while run.js("skillgraph.hovered || null") != skill and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    assert run.js("skillgraph.hovered") == skill
+    hovered = dark(run.screenshot())
+    assert hovered > quiet + 60, (quiet, hovered)
+    assert seed.get(skill).label in run.hover(skill)
+    # zoomed in, vis-network draws every label itself
+    run.js("skillgraph.network.moveTo({scale: 1.2, animation: false})")
+    assert run.js(f"skillgraph.labelShown({json.dumps(skill)})") is True
+    # edge labels: off until the toggle
+    assert run.js("skillgraph.edges.get({filter: e => e.label}).length") == 0
+    run.js("document.getElementById('sg-edge-labels').click()")
+    assert run.js("skillgraph.edges.get({filter: e => e.label}).length") == run.js("skillgraph.edges.length")
+    assert run.errors() == []
+    run.close()
+
+
 def test_browser_hostile_text_runs_no_script(chromium: Chromium, tmp_path: Path) -> None:
     cat = _hostile()
     run = _open(chromium, pages.route_page(cat, plan(cat, have=[], role="r")), "hostile", tmp_path)
