@@ -428,7 +428,27 @@ def test_browser_pages_fit_the_viewport(chromium: Chromium, seed: Catalog, size:
                                 " return [p.x, p.y, c.clientWidth, c.clientHeight]; })()")
             assert w / 3 <= x <= 2 * w / 3 and h / 3 <= y <= 2 * h / 3, (x, y, w, h)
             _keep(run.screenshot(), f"{name}-{size[0]}x{size[1]}", tmp_path)
+        run.js("skillgraph.network.moveTo({scale: 3 * skillgraph.network.getScale(), animation: false})")
+        assert run.js(_OUTSIDE), f"{name}: zoomed in 3x, the check should see nodes outside"  # the check can fail
         run.close()
+
+
+def test_browser_docs_render_their_operations_offline(chromium: Chromium, seed_client: Any, tmp_path: Path) -> None:
+    spec = seed_client.get("/openapi.json").json()
+    ops = [(m.upper(), p) for p, item in spec["paths"].items() for m in item if m in ("get", "post", "put", "delete")]
+    path = tmp_path / "docs.html"
+    path.write_text(seed_client.get("/docs").text, encoding="utf-8")
+    run = chromium.open(path.as_uri(), wait_ready=False, size=(1280, 800))
+    deadline = time.perf_counter() + 30
+    while run.js("document.readyState") != "complete" and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    shown = run.js("[...document.querySelectorAll('section.op')].filter(s => s.offsetHeight > 0)"
+                   ".map(s => s.querySelector('.verb').innerText.trim() + ' ' + s.querySelector('code').innerText)")
+    assert sorted(shown) == sorted(f"{m} {p}" for m, p in ops) and len(ops) > 5
+    assert run.js("document.body.innerText.length") > 2000
+    assert run.errors() == []
+    assert all(u.startswith(("file:", "data:")) for u in run.requests()), run.requests()
+    run.close()
 
 
 def test_browser_type_filter_hides_nodes_and_their_edges(chromium: Chromium, seed: Catalog, tmp_path: Path) -> None:
