@@ -292,7 +292,8 @@ class PageRun:
                 out.append("console." + p["type"] + ": " + " ".join(str(a.get("value", a.get("description")))
                                                                   for a in p.get("args", [])))
             elif m == "Log.entryAdded" and p["entry"].get("level") == "error":
-                out.append(f"log ({p['entry'].get('source')}): {p['entry'].get('text')}")
+                url = f" ({p['entry']['url']})" if p["entry"].get("url") else ""
+                out.append(f"log ({p['entry'].get('source')}): {p['entry'].get('text')}{url}")
         return out
 
     def requests(self) -> list[str]:
