@@ -38,8 +38,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-__all__ = ["CHROMIUM_FLAGS", "WINDOW", "Chromium", "HtmlRefs", "PageRun", "drawn_pixels", "find_chromium",
-           "off_host_refs", "page_data", "png_pixels"]
+__all__ = ["CHROMIUM_FLAGS", "WINDOW", "Chromium", "HtmlRefs", "PageRun", "dark_pixels", "drawn_pixels",
+           "find_chromium", "off_host_refs", "page_data", "png_pixels"]
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -345,8 +345,13 @@ class PageRun:
             time.sleep(0.2)
         return ""
 
-    def screenshot(self) -> bytes:
-        data = self.browser.send("Page.captureScreenshot", {"format": "png"}, self.session)["data"]
+    def screenshot(self, box: dict[str, float] | None = None) -> bytes:
+        """A PNG of the viewport, or only of ``box`` (CSS px: left, top, right, bottom)."""
+        params: dict[str, Any] = {"format": "png"}
+        if box is not None:
+            params["clip"] = {"x": box["left"], "y": box["top"], "width": box["right"] - box["left"],
+                              "height": box["bottom"] - box["top"], "scale": 1}
+        data = self.browser.send("Page.captureScreenshot", params, self.session)["data"]
         return base64.b64decode(data)
 
     def close(self) -> None:
@@ -409,6 +414,12 @@ def drawn_pixels(png: bytes, box: dict[str, float], background: tuple[int, int, 
             if max(abs(px[k] - background[k]) for k in range(3)) > 24:
                 count += 1
     return count
+
+
+def dark_pixels(png: bytes, limit: int = 90) -> int:
+    """How many pixels of the PNG have every channel below ``limit``: text, not faded edges or coloured shapes."""
+    _, _, channels, rows = png_pixels(png)
+    return sum(1 for row in rows for i in range(0, len(row), channels) if max(row[i:i + 3]) < limit)
 
 
 @pytest.fixture(scope="module")

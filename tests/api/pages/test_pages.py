@@ -27,7 +27,7 @@ from graph.catalog import Catalog
 from graph.errors import UnknownId
 from loaders import parse_catalog
 from queries.planner import plan
-from tests.browser import WINDOW, Chromium, HtmlRefs, PageRun, drawn_pixels, off_host_refs, page_data
+from tests.browser import WINDOW, Chromium, HtmlRefs, PageRun, dark_pixels, drawn_pixels, off_host_refs, page_data
 
 pyvis = pytest.importorskip("pyvis")
 
@@ -475,7 +475,9 @@ def test_browser_type_filter_hides_nodes_and_their_edges(chromium: Chromium, see
 
 def test_browser_labels_by_zoom_and_on_hover(chromium: Chromium, seed: Catalog, tmp_path: Path) -> None:
     run = _open(chromium, pages.neighbourhood_page(seed, "vertex-ai", 2), "labels", tmp_path)
-    skill = next(i for i in run.js("skillgraph.nodes.getIds({filter: n => n.kind === 'skill'})") if i != "vertex-ai")
+    near = run.js("skillgraph.network.getConnectedNodes('vertex-ai')")
+    skill = next(i for i in run.js("skillgraph.nodes.getIds({filter: n => n.kind === 'skill'})")
+                 if i != "vertex-ai" and i not in near)
     # zoomed out to show all 99 nodes, labels are too small to read and are not drawn; the centre's is
     assert run.js("skillgraph.network.getScale()") < 0.7
     assert run.js(f"skillgraph.labelShown({json.dumps(skill)})") is False
@@ -485,11 +487,10 @@ def test_browser_labels_by_zoom_and_on_hover(chromium: Chromium, seed: Catalog, 
                  " bottom: r.top + p.y + 30}; })()")
     box = run.js(label_box)
 
-    def dark(png: bytes) -> int:  # pixels of the label's near-black text (edges are faded, boxes green)
-        area = (int(box["right"]) - int(box["left"]) - 4) * (int(box["bottom"]) - int(box["top"]) - 4)
-        return area - drawn_pixels(png, box, background=(17, 17, 17))
-
-    quiet = dark(run.screenshot())
+    quiet = dark_pixels(run.screenshot(box))  # dark: text (edges are faded, shapes coloured)
+    # the centre's direct neighbours are named on the first view (drawn under them, smaller)
+    named = next(i for i in near if run.js(f"skillgraph.nodes.get({json.dumps(i)}).kind") == "skill")
+    assert dark_pixels(run.screenshot(run.js(label_box.replace(json.dumps(skill), json.dumps(named))))) > quiet + 40
     # hovering, at the same zoom, draws its name (under it, left of the pointer: the tooltip opens to the right)
     x, y = run.js(f"(() => {{ const n = skillgraph.network, p = n.canvasToDOM(n.getPositions([{json.dumps(skill)}])"
                   f"[{json.dumps(skill)}]), r = document.querySelector('#sg-network canvas').getBoundingClientRect();"
@@ -500,7 +501,7 @@ def test_browser_labels_by_zoom_and_on_hover(chromium: Chromium, seed: Catalog, 
     while run.js("skillgraph.hovered || null") != skill and time.perf_counter() < deadline:
         time.sleep(0.1)
     assert run.js("skillgraph.hovered") == skill
-    hovered = dark(run.screenshot())
+    hovered = dark_pixels(run.screenshot(box))
     assert hovered > quiet + 60, (quiet, hovered)
     assert seed.get(skill).label in run.hover(skill)
     # zoomed in, vis-network draws every label itself
