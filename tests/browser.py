@@ -38,8 +38,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-__all__ = ["CHROMIUM_FLAGS", "WINDOW", "Chromium", "HtmlRefs", "PageRun", "drawn_pixels", "find_chromium",
-           "off_host_refs", "page_data", "png_pixels"]
+__all__ = ["CHROMIUM_FLAGS", "WINDOW", "Chromium", "HtmlRefs", "PageRun", "dark_pixels", "drawn_pixels",
+           "find_chromium", "off_host_refs", "page_data", "png_pixels"]
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -217,8 +217,10 @@ class Chromium:
             raise RuntimeError(f"{expression[:60]}: {res['exceptionDetails']}")
         return res["result"].get("value")
 
-    def open(self, url: str, *, timeout: float = 60.0, wait_ready: bool = True) -> PageRun:
-        """Load ``url`` in a new tab with the network offline; wait for the graph to be ready."""
+    def open(self, url: str, *, timeout: float = 60.0, wait_ready: bool = True, size: tuple[int, int] = WINDOW,
+             offline: bool = True) -> PageRun:
+        """Load ``url`` in a new tab of ``size`` (CSS px) with the network offline; wait for the graph
+        to be ready. ``offline=False`` for pages served on localhost: check :meth:`PageRun.requests`."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         first_event = len(self.events)
@@ -227,9 +229,9 @@ class Chromium:
             ("Log.enable", {}),
             ("Network.enable", {}),
             ("Page.enable", {}),
-            ("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": -1,
+            ("Network.emulateNetworkConditions", {"offline": offline, "latency": 0, "downloadThroughput": -1,
                                                   "uploadThroughput": -1}),
-            ("Emulation.setDeviceMetricsOverride", {"width": WINDOW[0], "height": WINDOW[1], "deviceScaleFactor": 1,
+            ("Emulation.setDeviceMetricsOverride", {"width": size[0], "height": size[1], "deviceScaleFactor": 1,
                                                     "mobile": False}),
         ):
             self.send(method, params, session)
@@ -290,7 +292,8 @@ class PageRun:
                 out.append("console." + p["type"] + ": " + " ".join(str(a.get("value", a.get("description")))
                                                                   for a in p.get("args", [])))
             elif m == "Log.entryAdded" and p["entry"].get("level") == "error":
-                out.append(f"log ({p['entry'].get('source')}): {p['entry'].get('text')}")
+                url = f" ({p['entry']['url']})" if p["entry"].get("url") else ""
+                out.append(f"log ({p['entry'].get('source')}): {p['entry'].get('text')}{url}")
         return out
 
     def requests(self) -> list[str]:
@@ -342,8 +345,13 @@ class PageRun:
             time.sleep(0.2)
         return ""
 
-    def screenshot(self) -> bytes:
-        data = self.browser.send("Page.captureScreenshot", {"format": "png"}, self.session)["data"]
+    def screenshot(self, box: dict[str, float] | None = None) -> bytes:
+        """A PNG of the viewport, or only of ``box`` (CSS px: left, top, right, bottom)."""
+        params: dict[str, Any] = {"format": "png"}
+        if box is not None:
+            params["clip"] = {"x": box["left"], "y": box["top"], "width": box["right"] - box["left"],
+                              "height": box["bottom"] - box["top"], "scale": 1}
+        data = self.browser.send("Page.captureScreenshot", params, self.session)["data"]
         return base64.b64decode(data)
 
     def close(self) -> None:
@@ -406,6 +414,12 @@ def drawn_pixels(png: bytes, box: dict[str, float], background: tuple[int, int, 
             if max(abs(px[k] - background[k]) for k in range(3)) > 24:
                 count += 1
     return count
+
+
+def dark_pixels(png: bytes, limit: int = 90) -> int:
+    """How many pixels of the PNG have every channel below ``limit``: text, not faded edges or coloured shapes."""
+    _, _, channels, rows = png_pixels(png)
+    return sum(1 for row in rows for i in range(0, len(row), channels) if max(row[i:i + 3]) < limit)
 
 
 @pytest.fixture(scope="module")

@@ -27,13 +27,15 @@ Caveats
   embedded JSON ``<``, ``>`` and ``&`` are written as ``\\u003c``... so no
   string can close the script. Tooltips are plain text (vis-network 9 sets
   string titles with ``innerText``), so course URLs are shown, not linked.
-- Above :data:`LARGE_GRAPH` nodes the layout runs a number of physics
-  iterations inversely proportional to the node count (an iteration costs
-  about n log n), then physics is switched off; edges are straight and hidden
-  while dragging or zooming. A 2,000-node page does not hang the browser
-  (``benchmarks/bench_pages.py`` measures it). Every page switches physics
-  off once laid out: a force layout left running slowly rotates the whole
-  graph, so nodes would drift from under the mouse.
+- The catalog and neighbourhood pages are laid out in Python
+  (:mod:`api.pages.layout`: columns by prerequisite depth, a neighbourhood's
+  node in the middle) and run no physics; the route page lays out its context
+  with vis-network's physics and switches it off once laid out. Nothing drifts
+  under the mouse. Labels too small to read at the current zoom are not drawn
+  (hovering draws the node's), edge labels are behind a toggle. Above
+  :data:`LARGE_GRAPH` nodes edges are straight and hidden while dragging or
+  zooming; a 2,000-node page is ready in about 2 s
+  (``benchmarks/bench_pages.py`` measures it).
 - When the layout has settled and the first frame is drawn, the page sets
   ``window.skillgraph.ready`` (and ``<body data-ready="true">``),
   ``readyMs`` (since its script started) and ``readyAt`` (since navigation

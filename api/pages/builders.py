@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from api.pages.layout import hierarchical
 from api.pages.route import route_page as _route_page
 from api.pages.view import View
 from graph.catalog import KINDS, Catalog
@@ -21,7 +22,7 @@ __all__ = ["catalog_page", "iframe", "neighbourhood_page", "route_page"]
 
 
 def catalog_page(catalog: Catalog, *, kinds: Iterable[str] | None = None, title: str | None = None) -> str:
-    """The catalog as an interactive page.
+    """The catalog as an interactive page, in columns by prerequisite depth (left to right).
 
     Parameters
     ----------
@@ -51,6 +52,7 @@ def catalog_page(catalog: Catalog, *, kinds: Iterable[str] | None = None, title:
     for n in ids:
         view.add_node(n)
     view.add_edges_among()
+    view.positions = hierarchical(g, list(view.nodes))
     shown = ", ".join(f"{len([i for i in ids if g.nodes[i]['type'] == k])} {KINDS[k]}" for k in KINDS if k in wanted)
     view.subtitle = f"{shown}; {len(view.edges)} relationships; catalog version {catalog.version}"
     return view.render()
@@ -82,6 +84,10 @@ def route_page(catalog: Catalog, plan: Plan, *, title: str | None = None) -> str
 def neighbourhood_page(catalog: Catalog, center: str, depth: int = 1, *, title: str | None = None) -> str:
     """One node and every node within ``depth`` hops of it (edges in either direction).
 
+    The node is in the middle: what comes before it (its prerequisites, the courses
+    that teach it) in columns to its left, what builds on it to its right, its
+    siblings (taught or needed alongside it) just beside it (:func:`api.pages.layout.around`).
+
     Parameters
     ----------
     catalog : Catalog
@@ -112,6 +118,8 @@ def neighbourhood_page(catalog: Catalog, center: str, depth: int = 1, *, title: 
         if n != center:
             view.add_node(n, extra=[f"{dist[n]} hop{'s' * (dist[n] > 1)} from {center}"])
     view.add_edges_among()
+    view.positions = hierarchical(catalog.graph, list(view.nodes), center=center)
+    view.center = center
     hops = f"{depth} hop{'s' * (depth != 1)}"
     view.subtitle = f"{catalog.kind_of(center)} {center} and everything within {hops}: {len(view.nodes)} nodes, " \
                     f"{len(view.edges)} relationships"

@@ -37,7 +37,7 @@ from api.pages.styles import (
 )
 from graph.catalog import Catalog
 
-__all__ = ["LARGE_GRAPH", "StepRow", "View"]
+__all__ = ["LABEL_MIN_PX", "LARGE_GRAPH", "StepRow", "View"]
 
 #: Above this many nodes a page uses the large-graph layout (see :mod:`api.pages`).
 LARGE_GRAPH = 300
@@ -75,6 +75,10 @@ class View:
     edges: list[dict[str, Any]] = field(default_factory=list)
     freeze_after_layout: bool = True  # physics off once laid out, so nothing drifts under the mouse
     focus: list[str] = field(default_factory=list)  # nodes the first view fits; default all
+    #: computed positions (:mod:`api.pages.layout`): drawn there with no physics at all
+    positions: dict[str, tuple[float, float]] | None = None
+    center: str | None = None  # the first view is centred on this node, everything else in view
+    edge_labels: bool = False  # edge labels drawn from the start (a toggle shows them either way)
 
     def add_node(self, id_: str, *, role: str = "plain", order: int | None = None, x: float | None = None,
                  y: float | None = None, extra: Sequence[str] = ()) -> None:
@@ -170,6 +174,8 @@ class View:
         net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading=self.title)
         for id_, node in self.nodes.items():
             attrs = dict(node)
+            if self.positions and id_ in self.positions:
+                attrs["x"], attrs["y"] = self.positions[id_]
             net.add_node(id_, label=attrs.pop("label"), shape=attrs.pop("shape"), color=attrs.pop("color"), **attrs)
         _spread_parallel(self.edges)
         known = set(self.nodes)
@@ -177,9 +183,12 @@ class View:
             if edge["from"] not in known or edge["to"] not in known:  # pragma: no cover - add_edge checks
                 continue
             attrs = {k: v for k, v in edge.items() if k not in ("from", "to")}
+            attrs["text"] = attrs["label"]  # the edge-label toggle puts it back
+            if not self.edge_labels:
+                attrs["label"] = ""
             # pyvis' add_edge scans its node list per call (quadratic); the ids were checked above.
             net.edges.append(_pyvis_edge()(edge["from"], edge["to"], True, id=f"e{i}", **attrs).options)
-        net.options = _options(len(self.nodes), large=large)
+        net.options = _options(len(self.nodes), large=large, placed=bool(self.positions))
         nodes, edges, _heading, _height, _width, options = net.get_network_data()
         kinds = [(k, NODE_STYLES[k], sum(1 for n in self.nodes.values() if n["kind"] == k)) for k in NODE_STYLES]
         rels = sorted({e["rel"] for e in self.edges}, key=lambda r: (r not in EDGE_STYLES, list(EDGE_STYLES).index(r)
@@ -191,6 +200,8 @@ class View:
             "freeze": large or self.freeze_after_layout,
             "large": large,
             "focus": self.focus,
+            "center": self.center,
+            "edgeLabels": self.edge_labels,
         }
         return _template().render(
             title=self.title,
@@ -207,6 +218,8 @@ class View:
             vis_js=_asset("vis-network.min.js"),
             vis_css=_asset("vis-network.css"),
             large=large,
+            edge_labels=self.edge_labels,
+            has_labels=any(e["label"] for e in self.edges),
         )
 
 
@@ -222,7 +235,12 @@ def _spread_parallel(edges: list[dict[str, Any]]) -> None:
                            "roundness": 0.2 * math.ceil(k / 2)}
 
 
-def _options(n: int, *, large: bool) -> dict[str, Any]:
+#: a node label is drawn only when its text is at least this many pixels high on screen
+#: (font 14: from zoom 0.79 up; the centre's font 20: from 0.55); hovering draws it anyway
+LABEL_MIN_PX = 12
+
+
+def _options(n: int, *, large: bool, placed: bool = False) -> dict[str, Any]:
     options: dict[str, Any] = {
         "autoResize": True,
         "layout": {"randomSeed": 7, "improvedLayout": n <= 100},
@@ -247,6 +265,14 @@ def _options(n: int, *, large: bool) -> dict[str, Any]:
                               "updateInterval": 10, "fit": True},
         },
     }
+    if placed:  # positions computed in Python: no physics, no layout pass
+        options["physics"] = {"enabled": False}
+        options["layout"] = {"improvedLayout": False}
+        options["nodes"]["scaling"]["label"]["drawThreshold"] = LABEL_MIN_PX + 1  # vis hides below threshold - 1
+        options["edges"]["color"] = {"opacity": 0.45}  # the nodes stand out; a selected node's edges are drawn dark
+        if not large:
+            options["edges"]["smooth"] = {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal",
+                                          "roundness": 0.45}
     return options
 
 

@@ -26,7 +26,7 @@ from graph.catalog import Catalog
 from graph.errors import UnknownId
 from loaders import parse_catalog
 from queries.planner import plan
-from tests.browser import WINDOW, Chromium, HtmlRefs, PageRun, drawn_pixels, off_host_refs, page_data
+from tests.browser import WINDOW, Chromium, HtmlRefs, PageRun, dark_pixels, drawn_pixels, off_host_refs, page_data
 
 pyvis = pytest.importorskip("pyvis")
 
@@ -125,12 +125,15 @@ def test_relationship_types_are_distinguishable_with_levels(seed: Catalog, catal
     for c in seed.courses:
         for t in c.teaches:
             e = teaches[(c.id, t.skill)]
-            assert e["label"] == f"teaches L{t.level}"
+            assert e["text"] == f"teaches L{t.level}"
             assert e["width"] == pytest.approx(1 + 0.8 * (t.level - 1))
-    assert any(e["label"].startswith("requires L") for e in by_rel["REQUIRES"])
-    assert any("(any of)" in e["label"] for e in by_rel["REQUIRES"])
-    assert any(e["label"].endswith("(optional)") for e in by_rel["NEEDS"])
-    assert {e["label"] for e in by_rel["PREPARES_FOR"]} == {"prepares for"}
+    assert any(e["text"].startswith("requires L") for e in by_rel["REQUIRES"])
+    assert any("(any of)" in e["text"] for e in by_rel["REQUIRES"])
+    assert any(e["text"].endswith("(optional)") for e in by_rel["NEEDS"])
+    assert {e["text"] for e in by_rel["PREPARES_FOR"]} == {"prepares for"}
+    # edge labels are off until the toggle puts the text back
+    assert {e["label"] for e in data["edges"]} == {""}
+    assert '<input type="checkbox" id="sg-edge-labels">' in catalog_html
 
 
 def test_hover_shows_the_facts(seed: Catalog, catalog_html: str) -> None:
@@ -201,16 +204,47 @@ def test_catalog_text_is_escaped() -> None:
                    "</script><script>window.pwned=1</script>" in n["title"] for n in data["nodes"])
 
 
-def test_large_graphs_switch_physics_off(seed: Catalog) -> None:
+def test_catalog_and_neighbourhood_pages_are_laid_out_in_python(seed: Catalog) -> None:
     small = page_data(pages.catalog_page(seed, kinds=["role"]))
     assert small["large"] is False and small["freeze"] is True  # every page stops its physics once laid out
     big = _big_catalog(pages.LARGE_GRAPH + 50)
+    for data in (page_data(pages.catalog_page(big)), page_data(pages.catalog_page(seed)),
+                 page_data(pages.neighbourhood_page(seed, "vertex-ai", 2))):
+        assert data["options"]["physics"] == {"enabled": False}  # positions given: no physics at all
+        assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+        assert len({(n["x"], n["y"]) for n in data["nodes"]}) == len(data["nodes"])  # no two on one spot
     data = page_data(pages.catalog_page(big))
-    assert len(data["nodes"]) > pages.LARGE_GRAPH
-    assert data["large"] is True and data["freeze"] is True
+    assert len(data["nodes"]) > pages.LARGE_GRAPH and data["large"] is True
     assert data["options"]["edges"]["smooth"] is False
-    assert data["options"]["physics"]["stabilization"]["iterations"] <= 300
     assert data["options"]["interaction"]["hideEdgesOnDrag"] is True
+
+
+def test_columns_follow_prerequisite_depth(seed: Catalog) -> None:
+    import networkx as nx
+
+    from api.pages.layout import around
+
+    g = seed.graph
+    x = {n["id"]: n["x"] for n in page_data(pages.catalog_page(seed))["nodes"]}
+    # everything that comes before a node is drawn left of it (in one column only inside a cycle:
+    # a course that requires a skill at L1 and teaches it at L2)
+    flow = nx.DiGraph()
+    for src, dst, rel in g.edges(data="type"):
+        flow.add_edge(*((dst, src) if rel in ("REQUIRES", "VALIDATES", "AWARDED_FOR", "NEEDS", "VALUES")
+                        else (src, dst)))
+    cycle = {n: i for i, c in enumerate(nx.strongly_connected_components(flow)) for n in c}
+    for before, after in flow.edges:
+        assert x[before] < x[after] or cycle[before] == cycle[after] and x[before] == x[after], (before, after)
+    # a neighbourhood: prerequisites and teachers of the centre on its left, what needs it on its right
+    data = page_data(pages.neighbourhood_page(seed, "vertex-ai", 2))
+    pos = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert pos["vertex-ai"] == (0.0, 0.0) and data["center"] == "vertex-ai"
+    for _, dst, rel in g.out_edges("vertex-ai", data="type"):
+        assert rel != "REQUIRES" or pos[dst][0] < 0, dst
+    for src, _, rel in g.in_edges("vertex-ai", data="type"):
+        assert pos[src][0] < 0 if rel == "TEACHES" else pos[src][0] > 0, (src, rel)
+    col = around(g, list(pos), "vertex-ai")
+    assert set(col.values()) <= {-2, -1, -0.5, 0, 0.5, 1, 2} and list(col.values()).count(0) == 1
 
 
 def test_iframe_wraps_a_page_for_notebooks(seed: Catalog) -> None:
@@ -296,6 +330,125 @@ def test_browser_neighbourhood_view(chromium: Chromium, seed: Catalog, tmp_path:
     run.close()
 
 
+_OUTSIDE = """(() => {
+  const n = skillgraph.network, r = document.querySelector('#sg-network canvas').getBoundingClientRect();
+  const out = [];
+  for (const id of skillgraph.nodes.getIds({filter: x => !x.hidden})) {
+    const b = n.getBoundingBox(id);
+    const a = n.canvasToDOM({x: b.left, y: b.top}), z = n.canvasToDOM({x: b.right, y: b.bottom});
+    if (a.x < 0 || a.y < 0 || z.x > r.width || z.y > r.height) { out.push(id); }
+  }
+  const d = document.documentElement;
+  if (d.scrollWidth > innerWidth || d.scrollHeight > innerHeight) { out.push('page scrolls'); }
+  return out;
+})()"""
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_browser_pages_fit_the_viewport(chromium: Chromium, seed: Catalog, size: tuple[int, int],
+                                        tmp_path: Path) -> None:
+    views = {"catalog": pages.catalog_page(seed), "vertex-ai-2": pages.neighbourhood_page(seed, "vertex-ai", 2),
+             "large": pages.catalog_page(_big_catalog(600))}
+    for name, page in views.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(page, encoding="utf-8")
+        run = chromium.open(path.as_uri(), size=size)
+        assert run.ready, f"{name}: never ready; {run.errors()}"
+        assert run.js("skillgraph.network.physics.physicsEnabled") is False, name
+        assert run.js(_OUTSIDE) == [], f"{name} at {size}: drawn outside the viewport"
+        assert run.errors() == [], name
+        assert all(u.startswith(("file:", "data:")) for u in run.requests()), run.requests()
+        if name == "vertex-ai-2":  # the centre in the middle third of the canvas
+            x, y, w, h = run.js("(() => { const n = skillgraph.network, p = n.canvasToDOM(n.getPositions(['vertex-ai'])"
+                                "['vertex-ai']), c = document.querySelector('#sg-network canvas');"
+                                " return [p.x, p.y, c.clientWidth, c.clientHeight]; })()")
+            assert w / 3 <= x <= 2 * w / 3 and h / 3 <= y <= 2 * h / 3, (x, y, w, h)
+            _keep(run.screenshot(), f"{name}-{size[0]}x{size[1]}", tmp_path)
+        run.js("skillgraph.network.moveTo({scale: 3 * skillgraph.network.getScale(), animation: false})")
+        assert run.js(_OUTSIDE), f"{name}: zoomed in 3x, the check should see nodes outside"  # the check can fail
+        run.close()
+
+
+def test_browser_docs_render_their_operations_offline(chromium: Chromium, seed_client: Any, tmp_path: Path) -> None:
+    spec = seed_client.get("/openapi.json").json()
+    ops = [(m.upper(), p) for p, item in spec["paths"].items() for m in item if m in ("get", "post", "put", "delete")]
+    path = tmp_path / "docs.html"
+    path.write_text(seed_client.get("/docs").text, encoding="utf-8")
+    run = chromium.open(path.as_uri(), wait_ready=False, size=(1280, 800))
+    deadline = time.perf_counter() + 30
+    while run.js("document.readyState") != "complete" and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    shown = run.js("[...document.querySelectorAll('section.op')].filter(s => s.offsetHeight > 0)"
+                   ".map(s => s.querySelector('.verb').innerText.trim() + ' ' + s.querySelector('code').innerText)")
+    assert sorted(shown) == sorted(f"{m} {p}" for m, p in ops) and len(ops) > 5
+    assert run.js("document.body.innerText.length") > 2000
+    assert run.errors() == []
+    assert all(u.startswith(("file:", "data:")) for u in run.requests()), run.requests()
+    run.close()
+
+
+def test_browser_type_filter_hides_nodes_and_their_edges(chromium: Chromium, seed: Catalog, tmp_path: Path) -> None:
+    run = _open(chromium, pages.neighbourhood_page(seed, "vertex-ai", 2), "filter", tmp_path)
+    drawn = "[skillgraph.network.body.nodeIndices.slice(), skillgraph.network.body.edgeIndices.slice()]"
+    nodes_before, edges_before = run.js(drawn)
+    courses = run.js("skillgraph.nodes.getIds({filter: n => n.kind === 'course'})")
+    course_edges = run.js("skillgraph.edges.getIds({filter: e => skillgraph.nodes.get(e.from).kind === 'course'"
+                          " || skillgraph.nodes.get(e.to).kind === 'course'})")
+    assert courses and course_edges and set(courses) <= set(nodes_before) and set(course_edges) <= set(edges_before)
+    spot = run.js(f"skillgraph.network.canvasToDOM(skillgraph.network.getPositions([{json.dumps(courses[0])}])"
+                  f"[{json.dumps(courses[0])}])")
+    assert run.js(f"skillgraph.network.getNodeAt({json.dumps(spot)})") == courses[0]
+    run.js("document.querySelector('input[data-kind=course]').click()")
+    nodes_after, edges_after = run.js(drawn)  # what vis-network draws and hit-tests
+    assert set(nodes_after) == set(nodes_before) - set(courses)
+    assert set(edges_after) == set(edges_before) - set(course_edges)
+    assert run.js(f"skillgraph.network.getNodeAt({json.dumps(spot)})") is None
+    run.js("document.querySelector('input[data-kind=course]').click()")
+    assert set(run.js(drawn)[0]) == set(nodes_before)
+    assert run.errors() == []
+    run.close()
+
+
+def test_browser_labels_by_zoom_and_on_hover(chromium: Chromium, seed: Catalog, tmp_path: Path) -> None:
+    run = _open(chromium, pages.neighbourhood_page(seed, "vertex-ai", 2), "labels", tmp_path)
+    near = run.js("skillgraph.network.getConnectedNodes('vertex-ai')")
+    skill = next(i for i in run.js("skillgraph.nodes.getIds({filter: n => n.kind === 'skill'})")
+                 if i != "vertex-ai" and i not in near)
+    # zoomed out to show all 99 nodes, labels are too small to read and are not drawn; the centre's is
+    assert run.js("skillgraph.network.getScale()") < 0.7
+    assert run.js(f"skillgraph.labelShown({json.dumps(skill)})") is False
+    label_box = (f"(() => {{ const n = skillgraph.network, p = n.canvasToDOM(n.getPositions([{json.dumps(skill)}])"
+                 f"[{json.dumps(skill)}]), r = document.querySelector('#sg-network canvas').getBoundingClientRect();"
+                 " return {left: r.left + p.x - 70, right: r.left + p.x - 6, top: r.top + p.y + 6,"
+                 " bottom: r.top + p.y + 30}; })()")
+    box = run.js(label_box)
+
+    quiet = dark_pixels(run.screenshot(box))  # dark: text (edges are faded, shapes coloured)
+    # the centre's direct neighbours are named on the first view (drawn under them, smaller)
+    named = next(i for i in near if run.js(f"skillgraph.nodes.get({json.dumps(i)}).kind") == "skill")
+    assert dark_pixels(run.screenshot(run.js(label_box.replace(json.dumps(skill), json.dumps(named))))) > quiet + 40
+    # hovering, at the same zoom, draws its name (under it, left of the pointer: the tooltip opens to the right)
+    x, y = run.js(f"(() => {{ const n = skillgraph.network, p = n.canvasToDOM(n.getPositions([{json.dumps(skill)}])"
+                  f"[{json.dumps(skill)}]), r = document.querySelector('#sg-network canvas').getBoundingClientRect();"
+                  " return [r.left + p.x, r.top + p.y]; })()")
+    for dx in (0, 1):
+        run.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + dx, "y": y}, run.session)
+    deadline = time.perf_counter() + 5
+    while run.js("skillgraph.hovered || null") != skill and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    assert run.js("skillgraph.hovered") == skill
+    hovered = dark_pixels(run.screenshot(box))
+    assert hovered > quiet + 60, (quiet, hovered)
+    assert seed.get(skill).label in run.hover(skill)
+    # zoomed in, vis-network draws every label itself
+    run.js("skillgraph.network.moveTo({scale: 1.2, animation: false})")
+    assert run.js(f"skillgraph.labelShown({json.dumps(skill)})") is True
+    # edge labels: off until the toggle
+    assert run.js("skillgraph.edges.get({filter: e => e.label}).length") == 0
+    run.js("document.getElementById('sg-edge-labels').click()")
+    assert run.js("skillgraph.edges.get({filter: e => e.label}).length") == run.js("skillgraph.edges.length")
+    assert run.errors() == []
+    run.close()
 
 
 def test_browser_large_graph_becomes_interactive(chromium: Chromium, tmp_path: Path) -> None:
