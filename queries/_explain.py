@@ -29,13 +29,15 @@ Ordered = tuple[list[int], dict[int, set[int]]]
 
 def ordered(catalog: Catalog, cp: Compiled, chosen: set[int], initial: set[int],
             blocked: dict[int, str]) -> Ordered:
-    """Order steps in layers (each takeable after the earlier layers), and map
+    """Order steps one at a time (each takeable after those before it), and map
     every fact gained to the steps behind it: the step that gave it, or, for an
     any_of group or a completion certificate, every step behind its parts.
 
-    Within a layer: courses before exams, a program's courses in program
-    order, then by id. Across layers, a step waits while a step that should
-    come first is still to be taken: an earlier course of its program, or, for
+    Among the takeable steps: courses before exams, a program's courses in
+    program order, then by id; courses billed by a monthly subscription go
+    after the others, or first when the previous step was one, so they run
+    back to back where the prerequisites allow (the months billed assume it).
+    A step waits while a step that should come first is still to be taken: an earlier course of its program, or, for
     an exam, a course on the route that prepares for it. Prerequisites win: a
     step waits only while some other step can be taken. Raises PlanningBug
     when the steps cannot be ordered.
@@ -48,16 +50,22 @@ def ordered(catalog: Catalog, cp: Compiled, chosen: set[int], initial: set[int],
     def key(ai: int) -> tuple[Any, ...]:
         a = cp.actions[ai]
         pos = catalog.program_position(a.ref) if a.kind == "course" else None
-        return (a.kind == "exam", pos[0] if pos else a.ref, pos[1] if pos else 0, a.ref)
+        billed = a.subscription is not None
+        return ((not billed, a.kind == "exam") if in_block else (billed, a.kind == "exam")) + (
+            pos[0] if pos else a.ref, pos[1] if pos else 0, a.ref)
 
     first = _comes_after(catalog, cp, chosen)
+    in_block = False  # the last step is billed by a subscription
     while remaining:
         takeable = [a for a in remaining if all(p in have for p in cp.actions[a].pre)]
-        layer = sorted([a for a in takeable if not first[a] & remaining] or takeable, key=key)
+        # One step at a time, so a step just made takeable competes at once (a program's next course,
+        # the next course on the same subscription).
+        layer = sorted([a for a in takeable if not first[a] & remaining] or takeable, key=key)[:1]
         if not layer:
             raise PlanningBug("internal check failed: the solver's steps cannot be ordered")
         for a in layer:
             order.append(a)
+            in_block = cp.actions[a].subscription is not None
             remaining.discard(a)
             new = [f for f in cp.actions[a].add if f not in have]
             have.update(new)

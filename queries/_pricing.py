@@ -127,6 +127,9 @@ class Billing:
             exact = hours / s.hours_per_month
             how = (f"{hours:g} h at {pace} = {hours / self.pace:.1f} weeks = {exact:.2f} months, billed as "
                    f"{months} month{'' if months == 1 else 's'} x ${s.usd_per_month:g} = ${billed:,.2f}")
+            apart = _apart(steps, mine, s, months)
+            if apart:
+                how += apart
             left = billed
             for n, st in enumerate(mine):
                 share = left if n == len(mine) - 1 else round(billed * st.hours / hours, 2) if hours else 0.0
@@ -141,6 +144,28 @@ class Billing:
             if st.cost_basis is None:
                 st.cost_basis = _one_time(st, self.free_only)
         return bills
+
+
+def _apart(steps: list[Step], mine: list[Step], sub: Sub, months: int) -> str:
+    """What taking the subscription's steps in the route's order costs when other steps come between them."""
+    position = {st.id: n for n, st in enumerate(steps)}
+    at = sorted(position[st.id] for st in mine)
+    if at[-1] - at[0] + 1 == len(at):
+        return ""
+    through = sub.months(sum(st.hours for st in steps[at[0]:at[-1] + 1]))
+    runs: list[float] = []
+    for n, i in enumerate(at):
+        if n and i == at[n - 1] + 1:
+            runs[-1] += steps[i].hours
+        else:
+            runs.append(steps[i].hours)
+    paused = sum(sub.months(h) for h in runs)
+    least = min(through, paused)
+    if least <= months:
+        return ""
+    return (f"; the bill assumes they are taken back to back, but steps {at[0] + 1}-{at[-1] + 1} have others "
+            f"between them: in this order it is {least} months (${sub.usd_per_month * least:,.2f}) unless you "
+            "take them together")
 
 
 def _one_time(st: Step, free_only: bool) -> str:

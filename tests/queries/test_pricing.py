@@ -146,3 +146,31 @@ def test_roles_and_gap_take_the_pace(run: Any) -> None:
                     "--format", "json")
     data = json.loads(out)["plan"]
     assert data["hours_per_week"] == 5 and data["subscriptions"][0]["hours_per_week"] == 5
+
+
+def test_subscription_steps_run_back_to_back_where_prerequisites_allow(seed: Catalog) -> None:
+    for s in seed.situations:
+        p = plan(seed, have=s.have, role=s.role, cert=s.cert, skills=s.skills or None, hours_per_week=10)
+        for b in p.subscriptions:
+            at = [n for n, st in enumerate(p.steps) if st.id in b.steps]
+            assert at == list(range(at[0], at[0] + len(at))) or "back to back" in b.how, (s.id, at)
+
+
+def test_a_bill_the_order_cannot_keep_says_so() -> None:
+    # a -> free -> b: the free step must come between the two billed courses
+    cat = Catalog.model_validate({
+        "subscriptions": [{"id": "m", "title": "Monthly", "usd_per_month": 10}],
+        "skills": [{"id": "s1", "name": "S1"}, {"id": "s2", "name": "S2"}, {"id": "s3", "name": "S3"}],
+        "courses": [
+            {"id": "a", "title": "A", "hours": 50, "subscription": "m", "teaches": ["s1"]},
+            {"id": "f", "title": "F", "hours": 40, "cost_usd": 0, "requires": ["s1"], "teaches": ["s2"]},
+            {"id": "b", "title": "B", "hours": 20, "subscription": "m", "requires": ["s2"], "teaches": ["s3"]},
+        ],
+        "roles": [{"id": "r", "title": "R", "needs": ["s3"]}],
+    })
+    p = plan(cat, role="r", hours_per_week=10)
+    assert [s.id for s in p.steps] == ["a", "f", "b"]
+    (bill,) = p.subscriptions
+    assert bill.months_billed == 2 and bill.cost_usd == 20  # 70 h: 1.62 months back to back
+    # in this order: paused between them 2 + 1 months, or kept through the free step's 40 h: 110 h, 3 months
+    assert "steps 1-3 have others between them: in this order it is 3 months ($30.00)" in bill.how
