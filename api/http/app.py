@@ -25,7 +25,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -102,6 +102,11 @@ def create_app(settings: Settings | None = None, *, source: CatalogSource | None
         from api.pages.reference import api_reference_page
 
         return HTMLResponse(api_reference_page(app.openapi()))
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> RedirectResponse:
+        """Where FastAPI's ReDoc would be: the same offline reference as /docs."""
+        return RedirectResponse("/docs", status_code=308)
 
     app.state.settings = settings
     app.state.snapshots = holder

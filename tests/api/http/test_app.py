@@ -344,3 +344,9 @@ def test_docs_is_an_offline_reference_of_every_endpoint(seed_client: Any) -> Non
         for method in item:
             assert f'id="{method}-{path}"' in page, (method, path)
     assert seed_client.get("/redoc").status_code == 404  # ReDoc would load from a CDN too
+
+
+def test_redoc_leads_to_the_offline_reference(seed_client: Any) -> None:
+    r = seed_client.get("/redoc", follow_redirects=False)
+    assert r.status_code == 308 and r.headers["location"] == "/docs"
+    assert seed_client.get("/redoc").text == seed_client.get("/docs").text
