@@ -343,7 +343,6 @@ def test_docs_is_an_offline_reference_of_every_endpoint(seed_client: Any) -> Non
     for path, item in spec["paths"].items():
         for method in item:
             assert f'id="{method}-{path}"' in page, (method, path)
-    assert seed_client.get("/redoc").status_code == 404  # ReDoc would load from a CDN too
 
 
 def test_redoc_leads_to_the_offline_reference(seed_client: Any) -> None:
