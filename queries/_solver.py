@@ -47,6 +47,8 @@ import highspy
 import numpy as np
 
 from queries._compile import Compiled
+from queries._landmarks import Landmarks
+from queries._start import start_vector
 
 __all__ = ["Model", "Solution"]
 
@@ -146,7 +148,8 @@ class Model:
 
     def __init__(self, cp: Compiled, acts: set[int], facts: set[int], goals: set[int], must: set[int],
                  primary: list[float], hours: list[float], cost: list[float], *,
-                 budget: float | None = None, max_hours: float | None = None, time_limit: float = 10.0):
+                 budget: float | None = None, max_hours: float | None = None, time_limit: float = 10.0,
+                 landmarks: Landmarks | None = None):
         self.cp = cp
         self.acts = sorted(acts)
         self.primary = primary
@@ -163,12 +166,20 @@ class Model:
         for a in must:
             lower[col[a]] = 1.0
         rows: list[tuple[float, float, list[int], list[float]]] = []
+        if landmarks is not None:  # valid for every route (queries._landmarks): they only tighten the LP
+            for f in landmarks.used:
+                lower[ucol[f]] = 1.0
+            for a in landmarks.dead:
+                upper[col[a]] = 0.0
+            rows += [(0.0, _INF, [ucol[f], col[a]], [1.0, -1.0]) for a, f in landmarks.implied]
 
         comp = self._components(acts, facts)
         size: dict[int, int] = {}
         for c in comp.values():
             size[c] = size.get(c, 0) + 1
         tcol: dict[tuple[str, int], int] = {}
+        self.ucol, self.tcol, self.goals, self.comp = ucol, tcol, goals, comp
+        self.first_col: dict[tuple[int, int], int] = {}  # (achiever, fact) -> its "first achiever" column
 
         def time_col(kind: str, node: int) -> int:
             key = (kind, node)
@@ -188,7 +199,7 @@ class Model:
                 if b not in col:
                     continue
                 if cyclic("f", f) and comp[("a", b)] == comp[("f", f)]:
-                    first = len(lower)
+                    first = self.first_col[(b, f)] = len(lower)
                     lower.append(0.0)
                     upper.append(1.0)
                     integer.append(True)
@@ -416,8 +427,12 @@ class Model:
     def _start(self, start: set[int] | None) -> None:
         if start is None:
             return
-        idx = np.arange(len(self.acts), dtype=np.int32)
-        vals = np.array([1.0 if a in start else 0.0 for a in self.acts])
+        vals = start_vector(self, start)
+        if vals is None:  # not a route of this model: let HiGHS complete the steps it is given
+            idx = np.arange(len(self.acts), dtype=np.int32)
+            vals = np.array([1.0 if a in start else 0.0 for a in self.acts])
+        else:
+            idx = np.arange(self.ncols, dtype=np.int32)
         self.h.setSolution(len(idx), idx, vals)
 
     def _run(self, deadline: float) -> _Raw:

@@ -39,6 +39,7 @@ from graph.errors import PlanningBug, PlanningError, UnknownId, suggest
 from graph.models import parse_level_ref
 from queries._compile import Action, Compiled, Fact, compiled, derive, fact_label
 from queries._explain import Explainer, Ordered, ordered
+from queries._landmarks import landmarks
 from queries._prune import (
     dominated,
     executable,
@@ -381,7 +382,8 @@ class _Planner:
         pruned = self._prune()
         req, cp = self.request, self.cp
         model = Model(cp, pruned.acts, pruned.facts, pruned.goals, pruned.must, self.primary, self.hours,
-                      self.cost, budget=req.budget, max_hours=req.max_hours, time_limit=req.time_limit)
+                      self.cost, budget=req.budget, max_hours=req.max_hours, time_limit=req.time_limit,
+                      landmarks=landmarks(cp, pruned.acts, pruned.facts, pruned.goals))
 
         def accept(chosen: set[int]) -> Verdict:
             return self._check_route(chosen, pruned)
