@@ -47,6 +47,7 @@ import numpy as np
 
 from queries._compile import Compiled
 from queries._landmarks import Landmarks
+from queries._relaxation import relaxation_route
 from queries._scc import components
 from queries._start import start_vector
 
@@ -230,6 +231,7 @@ class Model:
             rows.append((-_INF, max_hours, [col[a] for a in self.steps], [hours[a] for a in self.steps]))
 
         self.ncols = len(lower)
+        self.integer = integer
         self.h = new_highs()
         h = self.h
         h.setOptionValue("output_flag", False)
@@ -316,6 +318,9 @@ class Model:
         if not self.acts:
             return Solution("optimal", set(), 0.0, 0.0)
         deadline = time.perf_counter() + self.time_limit
+        relaxed = relaxation_route(self)  # small problems: the LP optimum is often a route
+        if relaxed is not None and not (accept(relaxed.chosen) if accept else Verdict([], relaxed.chosen)).problems:
+            return relaxed
         tries: list[tuple[str, set[int] | None, bool]] = [("warm start", start, True)] if start else []
         tries += [("cold", None, True), ("cold, presolve off", None, False)]
         notes: list[str] = []
