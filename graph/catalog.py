@@ -26,7 +26,20 @@ import networkx as nx
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from graph.errors import CatalogIssue, UnknownId, suggest
-from graph.models import AnyOf, Cert, CertRef, Course, Item, Program, Role, Situation, Skill, SkillLevel, Source
+from graph.models import (
+    AnyOf,
+    Cert,
+    CertRef,
+    Course,
+    Item,
+    Program,
+    Role,
+    Situation,
+    Skill,
+    SkillLevel,
+    Source,
+    Subscription,
+)
 from graph.schema import KINDS, RELATIONSHIP_TYPES, Kind, references
 
 __all__ = ["KINDS", "Catalog", "Kind"]
@@ -41,6 +54,7 @@ class Catalog(BaseModel):
 
     name: str | None = None
     sources: list[Source] = []
+    subscriptions: list[Subscription] = []
     skills: list[Skill] = []
     courses: list[Course] = []
     programs: list[Program] = []

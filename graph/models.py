@@ -12,6 +12,7 @@ round trip; the integrity checks warn about keys that look like typos.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal, NamedTuple
 
@@ -41,9 +42,13 @@ __all__ = [
     "SkillLevel",
     "Source",
     "SourceKind",
+    "Subscription",
+    "WEEKS_PER_MONTH",
+    "months_billed",
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # pydantic's regex: $ is the very end
+WEEKS_PER_MONTH = 52 / 12
 
 
 def slug(text: str, max_length: int = 80) -> str:
@@ -183,6 +188,7 @@ class Course(Item):
     teaches: list[Taught] = []
     part_of: str | None = None
     prepares_for: list[str] = []
+    subscription: str | None = None  # billed monthly by this subscription instead of cost_usd
 
     @property
     def is_free(self) -> bool:
@@ -211,10 +217,19 @@ class Cert(Item):
     exam_cost_usd: float | None = Field(default=None, ge=0)
     prep_hours: float = Field(default=0, ge=0)
     recommended_experience_years: float | None = Field(default=None, ge=0)
+    caution: str | None = None  # a guide's verbatim warning about the exam, shown wherever it appears
     requires: list[Requirement] = []
     validates: list[str] = []
     program: str | None = None  # completion certs: earned by finishing this program, paid
     url: str | None = None
+
+    @property
+    def caution_quoted(self) -> str | None:
+        """The guide's warning in quotes, with the source it comes from."""
+        if not self.caution:
+            return None
+        where = self.provenance["caution"].source if "caution" in self.provenance else self.source
+        return f'"{self.caution}" ({where})'
 
 
 class Role(Item):
@@ -299,6 +314,33 @@ class Source(BaseModel):
     kind: SourceKind | None = None
     file: str | None = None
     url: str | None = None
+
+
+class Subscription(BaseModel):
+    """Monthly pricing a course can be billed by (Coursera's paid access, say): a route
+    pays ``usd_per_month`` for as many whole months as its courses on it take at the
+    learner's pace, taken back to back."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    usd_per_month: float = Field(gt=0)
+    usd_per_month_max: float | None = Field(default=None, gt=0)  # the top of a published range
+    source: str | None = None
+    quote: str | None = None
+    notes: str | None = None
+    url: str | None = None
+
+
+def months_billed(hours: float, hours_per_week: float) -> int:
+    """Whole months a subscription is paid for ``hours`` of study at ``hours_per_week``
+    (a month is 52/12 weeks; a part month is a month).
+
+    >>> months_billed(100, 10), months_billed(43.3, 10), months_billed(0, 10)
+    (3, 1, 0)
+    """
+    return max(0, math.ceil(hours / (hours_per_week * WEEKS_PER_MONTH) - 1e-9))
 
 
 def parse_level(text: str) -> int:

@@ -219,12 +219,13 @@ def merge_catalogs(current: Catalog, incoming: Catalog) -> Catalog:
     """
     check_kinds({item.id: kind for kind, item in current.items()}, incoming, where="store")
     fields: dict[str, Any] = {attr: _merge_by_id(getattr(current, attr), getattr(incoming, attr))
-                              for attr in (*KINDS.values(), "sources", "situations")}
+                              for attr in (*KINDS.values(), "sources", "situations", "subscriptions")}
     extra = {**(current.model_extra or {}), **(incoming.model_extra or {})}
     return Catalog(name=incoming.name if incoming.name is not None else current.name, **fields, **extra)
 
 
 def copy_catalog(catalog: Catalog) -> Catalog:
     """A new catalog with the same records (records are frozen, so shared)."""
-    fields: dict[str, Any] = {attr: list(getattr(catalog, attr)) for attr in (*KINDS.values(), "sources", "situations")}
+    fields: dict[str, Any] = {attr: list(getattr(catalog, attr))
+                              for attr in (*KINDS.values(), "sources", "situations", "subscriptions")}
     return Catalog(name=catalog.name, **fields, **(catalog.model_extra or {}))

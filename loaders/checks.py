@@ -145,6 +145,19 @@ def check_catalog(
             for step in e.ids:
                 ref(sit.id, f"expect.{index}.{e.check}", step, ("course", "cert"))
 
+    subscriptions = {s.id for s in catalog.subscriptions}
+    for c in catalog.courses:
+        if c.subscription is None:
+            continue
+        if c.subscription not in subscriptions:
+            hint = suggest(c.subscription, subscriptions)
+            extra = f" (did you mean {', '.join(hint)}?)" if hint else ""
+            err(f"subscription {c.subscription!r} is not in the catalog's subscriptions{extra}", c.id,
+                "subscription")
+        elif c.cost_usd:
+            err(f"billed by subscription {c.subscription!r} and also priced once (cost_usd {c.cost_usd:g}): "
+                "give one of the two", c.id, "cost_usd")
+
     cycle = skill_cycle(catalog)
     if cycle:
         issues.append(CycleIssue(cycle, file))
@@ -196,6 +209,7 @@ def provenance_issues(catalog: Catalog, file: str | None = None) -> list[Catalog
                                                            for _, i in catalog.items()]
     facts += [(i.id, f"provenance.{f}", p.source, p.quote) for _, i in catalog.items() for f, p in i.provenance.items()]
     facts += [(s.id, "source", s.source, s.quote) for s in catalog.situations]
+    facts += [(s.id, "source", s.source, s.quote) for s in catalog.subscriptions]
     facts += [(s.id, f"expect.{n}.source", e.source or s.source, e.quote)
               for s in catalog.situations for n, e in enumerate(s.expect)]
     for item, field, source, quote in facts:

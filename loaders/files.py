@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from graph.catalog import KINDS, Catalog
 from graph.errors import CatalogError, CatalogIssue, CycleIssue, PrerequisiteCycle, suggest
-from graph.models import Cert, Course, Program, Role, Situation, Skill, Source
+from graph.models import Cert, Course, Program, Role, Situation, Skill, Source, Subscription
 from loaders.checks import check_catalog, duplicate_ids
 
 __all__ = ["SEED_PATH", "ValidationReport", "load_catalog", "parse_catalog", "read_catalog_data", "validate_file"]
@@ -28,6 +28,7 @@ SEED_PATH = Path(__file__).resolve().parent / "seed" / "catalog.yaml"
 
 _MODELS: dict[str, type[Any]] = {
     "sources": Source,
+    "subscriptions": Subscription,
     "skills": Skill,
     "courses": Course,
     "programs": Program,

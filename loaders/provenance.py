@@ -24,6 +24,7 @@ def guide_quotes(catalog: Catalog) -> list[tuple[str, str, str, str]]:
     out += [(i.id, f"provenance.{f}.quote", p.source, p.quote) for _, i in catalog.items()
             for f, p in i.provenance.items()]
     out += [(s.id, "quote", s.source, s.quote) for s in catalog.situations]
+    out += [(s.id, "quote", s.source, s.quote) for s in catalog.subscriptions]
     out += [(s.id, f"expect.{n}.quote", e.source or s.source, e.quote)
             for s in catalog.situations for n, e in enumerate(s.expect)]
     return [(i, f, s, q) for i, f, s, q in out if s in guides and q]

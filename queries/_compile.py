@@ -43,6 +43,7 @@ class Action:
     cost: float = 0.0
     provider: str | None = None
     free: bool = True  # takeable under free_only
+    subscription: str | None = None  # billed monthly by this catalog subscription instead of ``cost``
     rank: int = 0  # position in sorted id order, for reproducible tie-breaks
 
     @property
@@ -134,7 +135,7 @@ def _compile(catalog: Catalog) -> Compiled:
         pending.append(Action(
             idx=-1, kind="course", ref=c.id, pre=_uniq(pre), add=_uniq(add), hours=float(c.hours),
             cost=float(c.cost_usd or 0.0), provider=c.provider,
-            free=c.is_free, rank=rank[c.id],
+            free=c.is_free, subscription=c.subscription, rank=rank[c.id],
         ))
     for cert in catalog.certs:
         pre = [requirement(r) for r in cert.requires]

@@ -220,7 +220,22 @@ class Explainer:
         x = cat.cert(ref)
         return Step(order=n, id=x.id, kind="exam", title=f"{x.name} exam", provider=x.provider, format="exam",
                     hours=x.prep_hours, cost_usd=x.exam_cost_usd, gives=gives, earns=earns, serves=serves,
-                    reason=reason, url=x.url)
+                    reason=reason, url=x.url, recommended_experience_years=x.recommended_experience_years,
+                    notes=self.exam_notes(x.id))
+
+    def exam_notes(self, cert: str) -> list[str]:
+        """What to know before an exam: its recommended experience against yours, and a guide's warning."""
+        x, req = self.catalog.cert(cert), self.request
+        years, out = x.recommended_experience_years, []
+        if years and req.under_experienced(years):
+            out.append(f"over your experience: {x.provider or 'the vendor'} recommends {years:g}+ years of hands-on "
+                       f"experience, you have {req.experience_years:g}")
+        elif years and req.experience_years is None:
+            out.append(f"{x.provider or 'the vendor'} recommends {years:g}+ years of hands-on experience before "
+                       "this exam; no course replaces it")
+        if x.caution_quoted and not (years and req.experience_years is not None and not req.under_experienced(years)):
+            out.append(x.caution_quoted)
+        return out
 
     # -- warnings -------------------------------------------------------------------------
     def warnings(self, steps: list[Step], goal_items: list[tuple[GoalItem, int | None]], sol: Solution) -> list[str]:
@@ -234,15 +249,12 @@ class Explainer:
         for s in steps:
             if s.cost_usd is None:
                 warn(f"{s.id}: the catalog has no price for it; counted as $0")
-            if s.kind == "exam":
-                years = cat.cert(s.id).recommended_experience_years
-                if years:
-                    warn(f"{s.id}: {cat.cert(s.id).provider or 'the vendor'} recommends {years:g}+ years of "
-                         "hands-on experience before this exam; no course replaces it")
-        if req.cert and req.cert in cat and cat.cert(req.cert).kind == "vendor-exam":
-            years = cat.cert(req.cert).recommended_experience_years
-            if years and not any(s.id == req.cert for s in steps):
-                warn(f"{req.cert}: recommended {years:g}+ years of hands-on experience")
+            for note in s.notes:
+                warn(f"{s.id}: {note}")
+        if req.cert and req.cert in cat and cat.cert(req.cert).kind == "vendor-exam" \
+                and not any(s.id == req.cert for s in steps):
+            for note in self.exam_notes(req.cert):
+                warn(f"{req.cert}: {note}")
         if sol.status == "feasible" and sol.notes:
             warn("not proven optimal: the solver's answers did not pass certification ("
                  + "; ".join(sol.notes) + "); the route is valid and checked step by step")

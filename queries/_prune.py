@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from queries._compile import Compiled, derive
 
@@ -81,13 +81,19 @@ def relevant(cp: Compiled, goals: Iterable[int], initial: set[int], usable: list
 
 
 def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], keep: set[int],
-              primary: list[float], cost: list[float], *, by_hours: bool = True, by_cost: bool = True) -> set[int]:
+              primary: list[float], cost: list[float], *, by_hours: bool = True, by_cost: bool = True,
+              cheaper: Callable[[int, int], bool] | None = None, exact: bool = True) -> set[int]:
     """Steps that another relevant step dominates (see the module docstring).
 
     ``primary`` is each action's cost in the request's objective, ``cost`` its
     cost in USD as this request counts it; hours and
     cost are compared only where they matter (``by_hours``, ``by_cost``: the
-    objective or a cap). A precondition also counts as held when the same
+    objective or a cap); ``cheaper(b, a)``, when given, replaces comparing
+    ``cost`` (money that is not a sum of step prices: b must add no more than
+    a to any route's cost). Without ``exact`` the primary values are only
+    shares of it (monthly billing prorated), so two steps may cost the same in
+    a route whatever their shares: a step then only dominates one after it in
+    id order, and ties still go to the smaller id. A precondition also counts as held when the same
     skill at a higher level is.
     """
     out: set[int] = set()
@@ -119,10 +125,11 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
             if bi == ai or bi not in eff or bi in out:
                 continue
             b = cp.actions[bi]
-            if (by_hours and b.hours > a.hours) or (by_cost and cost[bi] > cost[ai]):
+            if (by_hours and b.hours > a.hours) or (by_cost and not (cheaper(bi, ai) if cheaper is not None
+                                                                     else cost[bi] <= cost[ai])):
                 continue
             pb, pa = primary[bi], primary[ai]
-            if pb > pa or (pb == pa and b.rank > a.rank):
+            if pb > pa or (pb == pa and b.rank > a.rank) or (not exact and b.rank > a.rank):
                 continue
             if pre[bi] <= implied[ai] and effects <= eff[bi]:
                 out.add(ai)

@@ -40,7 +40,7 @@ def relaxation_route(model: Model) -> Solution | None:
     h.setOptionValue("presolve", "off")
     h.changeColsIntegrality(len(ints), ints, np.zeros(len(ints), dtype=np.uint8))
     try:
-        cols = np.arange(len(model.acts), dtype=np.int32)
+        cols = model.cost_cols  # steps, then subscription months (their LP value is fractional: no route)
         h.changeColsCost(len(cols), cols, model.weighted)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:

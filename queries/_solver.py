@@ -39,7 +39,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import highspy
@@ -150,6 +150,7 @@ class Model:
     def __init__(self, cp: Compiled, acts: set[int], facts: set[int], goals: set[int], must: set[int],
                  primary: list[float], hours: list[float], cost: list[float], *,
                  budget: float | None = None, max_hours: float | None = None, time_limit: float = 10.0,
+                 months: Sequence[tuple[float, float, Iterable[int]]] = (), months_in_primary: bool = False,
                  landmarks: Landmarks | None = None):
         self.cp = cp
         self.acts = sorted(acts)
@@ -225,8 +226,26 @@ class Model:
                 user.append(ca)
                 if cyclic("f", f) and comp[("a", a)] == comp[("f", f)]:
                     rows.append((0.0, _INF, [time_col("a", a), time_col("f", f)], [1.0, -1.0]))
+        # A subscription's whole months: an integer m with hours_per_month * m >= its chosen steps' hours.
+        self.hours = hours
+        self.months: list[tuple[int, float, float, list[int]]] = []  # (column, usd/month, hours/month, steps)
+        self.upper: dict[int, float] = {}
+        for usd, per_month, members in months:
+            mine = [a for a in sorted(members) if a in col]
+            if not mine:
+                continue
+            m = len(lower)
+            lower.append(0.0)
+            upper.append(float(math.ceil(sum(hours[a] for a in mine) / per_month - 1e-9)))
+            self.upper[m] = upper[-1]
+            integer.append(True)
+            rows.append((-_INF, 0.0, [col[a] for a in mine] + [m], [hours[a] for a in mine] + [-per_month]))
+            self.months.append((m, usd, per_month, mine))
+        self.months_in_primary = months_in_primary
+        self.cost_cols = np.array(list(range(n)) + [m for m, *_ in self.months], dtype=np.int32)
         if budget is not None:
-            rows.append((-_INF, budget, [col[a] for a in self.steps], [cost[a] for a in self.steps]))
+            rows.append((-_INF, budget, [col[a] for a in self.steps] + [m for m, *_ in self.months],
+                         [cost[a] for a in self.steps] + [usd for _, usd, _, _ in self.months]))
         if max_hours is not None:
             rows.append((-_INF, max_hours, [col[a] for a in self.steps], [hours[a] for a in self.steps]))
 
@@ -274,7 +293,9 @@ class Model:
     def _objective(self) -> None:
         """Choose how the lexicographic objective is solved: one weighted solve when
         it is exact in doubles, else the primary first and the tie-break second."""
-        first = np.array([self.primary[a] for a in self.acts], dtype=np.float64)
+        first = np.array([self.primary[a] for a in self.acts]
+                         + [usd if self.months_in_primary else 0.0 for _, usd, _, _ in self.months], dtype=np.float64)
+        most = np.array([1.0] * len(self.acts) + [self.upper[m] for m, *_ in self.months])  # largest column values
         # Tie-break of a route: steps * m2 + the sum of its steps' id ranks (1-based,
         # over the whole catalog, so the choice does not depend on pruning); m2
         # exceeds any route's rank sum, so fewer steps always win.
@@ -282,9 +303,9 @@ class Model:
         m2 = sum(ranks.values()) + 1
         n = len(self.steps)
         self.first = first
-        self.tie = np.array([m2 + ranks[a] if a in ranks else 0.0 for a in self.acts])
+        self.tie = np.array([m2 + ranks[a] if a in ranks else 0.0 for a in self.acts] + [0.0] * len(self.months))
         self.scale = _integral_scale(first)
-        whole = float(np.rint(first * self.scale).sum()) + 1 if self.scale is not None else math.inf
+        whole = float((np.rint(first * self.scale) * most).sum()) + 1 if self.scale is not None else math.inf
         self.weighted: np.ndarray | None = None
         self.weight = 1.0
         if self.scale is not None and whole * (n + 1) * m2 < _EXACT:
@@ -296,16 +317,30 @@ class Model:
             # (deterministic) way rather than by id: a second solve would triple the time.
             self.weight = float(n + 1)
             self.weighted = np.rint(first * self.scale) * self.weight + np.array(
-                [1.0 if a in ranks else 0.0 for a in self.acts])
+                [1.0 if a in ranks else 0.0 for a in self.acts] + [0.0] * len(self.months))
 
     def exclude(self, steps: set[int]) -> None:
         """Forbid every route that contains all of ``steps`` (for alternatives)."""
         cols = [self.col[a] for a in sorted(steps)]
         self.h.addRow(-_INF, len(cols) - 1.0, len(cols), np.array(cols, dtype=np.int32), np.ones(len(cols)))
 
+    def needed_months(self, chosen: set[int]) -> list[int]:
+        """Each subscription's whole months for a route (what its month column must be)."""
+        return [max(0, math.ceil(sum(self.hours[a] for a in mine if a in chosen) / per_month - 1e-9))
+                for _, _, per_month, mine in self.months]
+
     def value_of(self, chosen: set[int]) -> float:
-        """A route's own primary cost."""
-        return float(sum(self.primary[a] for a in chosen))
+        """A route's own primary cost (subscription months included when they are priced)."""
+        value = float(sum(self.primary[a] for a in chosen))
+        if self.months_in_primary:
+            value += sum(usd * k for (_, usd, _, _), k in zip(self.months, self.needed_months(chosen), strict=True))
+        return value
+
+    def _own(self, weights: np.ndarray, chosen: set[int]) -> float:
+        """A route's value under column ``weights`` (step columns, then month columns)."""
+        n = len(self.acts)
+        return float(sum(weights[self.col[a]] for a in chosen)
+                     + sum(weights[n + k] * m for k, m in enumerate(self.needed_months(chosen))))
 
     def solve(self, start: set[int] | None = None, accept: Accept | None = None) -> Solution:
         """Solve and certify; ``start`` is a known route (its actions) to begin from,
@@ -368,7 +403,7 @@ class Model:
         h = self.h
         h.clearSolver()
         h.setOptionValue("presolve", "choose" if presolve else "off")
-        cols = np.arange(len(self.acts), dtype=np.int32)
+        cols = self.cost_cols
         if self.weighted is not None:
             h.changeColsCost(len(cols), cols, self.weighted)
             self._start(start)
@@ -406,7 +441,7 @@ class Model:
         bound = _unscale(raw.dual, weight, scale) if exact else raw.dual
         if raw.status in ("infeasible", "timeout"):
             return Solution(raw.status, bound=bound, timed_out=raw.status == "timeout")
-        own = float(sum(weights[self.col[a]] for a in raw.chosen))
+        own = self._own(weights, raw.chosen)
         value = self.value_of(raw.chosen)
         notes = []
         reported = raw.objective if raw.objective is not None else math.nan
@@ -430,12 +465,15 @@ class Model:
     def _start(self, start: set[int] | None) -> None:
         if start is None:
             return
+        months = [float(m) for m in self.needed_months(start)]
         vals = start_vector(self, start)
         if vals is None:  # not a route of this model: let HiGHS complete the steps it is given
-            idx = np.arange(len(self.acts), dtype=np.int32)
-            vals = np.array([1.0 if a in start else 0.0 for a in self.acts])
+            idx = self.cost_cols
+            vals = np.array([1.0 if a in start else 0.0 for a in self.acts] + months)
         else:
             idx = np.arange(self.ncols, dtype=np.int32)
+            for (m, *_), k in zip(self.months, months, strict=True):
+                vals[m] = k
         self.h.setSolution(len(idx), idx, vals)
 
     def _run(self, deadline: float) -> _Raw:

@@ -90,7 +90,7 @@ def gap(catalog: Catalog, *, have: Iterable[str], role: str, objective: str = "h
         status = "met" if held else "unreachable" if v.cert in reasons else "missing"
         items.append(GapItem(id=v.cert, kind="cert", importance=v.importance, status=status,
                              closed_by=closers.get(v.cert, []) if status == "missing" else [],
-                             reason=reasons.get(v.cert)))
+                             reason=reasons.get(v.cert) or (catalog.cert(v.cert).caution_quoted if not held else None)))
     met = sum(i.status == "met" for i in items)
     return Gap(role=r.id, title=r.title, met=met, missing=len(items) - met, items=items, plan=p)
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from graph.models import format_level_ref
 
-__all__ = ["OBJECTIVES", "GoalItem", "Objective", "Plan", "Step", "Unreachable", "Week"]
+__all__ = ["OBJECTIVES", "GoalItem", "Objective", "Plan", "Step", "SubscriptionCost", "Unreachable", "Week"]
 
 OBJECTIVES = ("hours", "cost", "steps")
 Objective = Literal["hours", "cost", "steps"]
@@ -29,14 +29,35 @@ class Step(BaseModel):
     format: str | None = None
     hours: float
     cost_usd: float | None = Field(description="USD counted for this step; null when the catalog does not know it")
+    cost_basis: str | None = Field(default=None, description="how cost_usd was worked out: a one-time price, an exam "
+                                                             "fee, or its share of a subscription's months")
     free_audit: bool = False
     gives: list[str] = Field(description="skills ('id' or 'id:level') and certs this step adds")
     earns: list[str] = []
     serves: list[str] = Field(description="goal items and later steps that need what it gives")
     reason: str
     url: str | None = None
+    recommended_experience_years: float | None = Field(
+        default=None, description="an exam's recommended years of hands-on experience (the vendor's figure)")
+    notes: list[str] = Field(default=[], description="what to know before taking this step: an exam over your "
+                                                     "stated experience, a guide's warning about it")
     week_start: int | None = None
     week_end: int | None = None
+
+
+class SubscriptionCost(BaseModel):
+    """A monthly subscription the route pays: its courses' hours at the learner's pace, in whole months."""
+
+    id: str
+    title: str
+    usd_per_month: float
+    hours: float = Field(description="hours of the route's steps billed by it")
+    hours_per_week: float = Field(description="the pace the months are counted at")
+    months: float = Field(description="those hours in months at that pace (a month is 52/12 weeks)")
+    months_billed: int = Field(description="whole months paid: a part month is a month")
+    cost_usd: float
+    steps: list[str]
+    how: str
 
 
 class Unreachable(BaseModel):
@@ -80,10 +101,13 @@ class Plan(BaseModel):
                                                           "faster machine may find a cheaper route or prove this one")
     weeks: int | None = None
     hours_per_week: float | None = None
+    experience_years: float | None = Field(default=None, description="the years of hands-on experience you stated")
     target: dict[str, Any] = {}
     have: list[str] = []
     constraints: dict[str, Any] = {}
     steps: list[Step] = []
+    subscriptions: list[SubscriptionCost] = Field(default=[], description="the monthly subscriptions the route "
+                                                                          "pays; their cost is in total_cost_usd")
     unreachable: list[Unreachable] = []
     goals: list[GoalItem] = []
     schedule: list[Week] = []

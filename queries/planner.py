@@ -40,6 +40,7 @@ from graph.models import parse_level_ref
 from queries._compile import Action, Compiled, Fact, compiled, derive, fact_label
 from queries._explain import Explainer, Ordered, ordered
 from queries._landmarks import landmarks
+from queries._pricing import Billing
 from queries._prune import (
     dominated,
     executable,
@@ -87,6 +88,8 @@ class PlanRequest:
     must_include: tuple[str, ...] = ()
     include_optional: bool = False
     hours_per_week: float | None = None
+    experience_years: float | None = None
+    respect_experience: bool = False
     alternatives: int = 0
     time_limit: float = 10.0
 
@@ -102,11 +105,20 @@ class PlanRequest:
         if self.hours_per_week is not None and not _number(self.hours_per_week, 0.5, 168.0):
             raise PlanningError("hours_per_week must be a number from 0.5 to 168 (hours in a week), "
                                 f"not {self.hours_per_week!r}")
+        if self.experience_years is not None and not _number(self.experience_years, 0.0, 80.0):
+            raise PlanningError(f"experience_years must be a number from 0 to 80, not {self.experience_years!r}")
+        if self.respect_experience and self.experience_years is None:
+            raise PlanningError("respect_experience needs experience_years: how many years of hands-on experience "
+                                "you have")
         if isinstance(self.alternatives, bool) or not isinstance(self.alternatives, int) \
                 or not 0 <= self.alternatives <= 20:
             raise PlanningError(f"alternatives must be a whole number from 0 to 20, not {self.alternatives!r}")
         if not _number(self.time_limit, 0.0, math.inf) or self.time_limit == 0:
             raise PlanningError(f"time_limit must be a number of seconds > 0, not {self.time_limit!r}")
+
+    def under_experienced(self, years: float | None) -> bool:
+        """An exam recommending ``years`` of experience is over what the learner stated."""
+        return years is not None and self.experience_years is not None and years > self.experience_years + 1e-9
 
     def primary(self, a: Action, cost: float) -> float:
         """A step's cost in this request's objective (0 for group and award actions)."""
@@ -117,7 +129,8 @@ class PlanRequest:
     def constraints(self) -> dict[str, object]:
         """The constraints that are set, as the plan reports them."""
         out: dict[str, object] = {}
-        for name in ("budget", "max_hours", "free_only", "exclude", "must_include", "include_optional"):
+        for name in ("budget", "max_hours", "free_only", "exclude", "must_include", "include_optional",
+                     "respect_experience"):
             value = getattr(self, name)
             if value not in (None, False, ()):
                 out[name] = list(value) if isinstance(value, tuple) else value
@@ -147,6 +160,8 @@ def plan(
     must_include: Iterable[str] = (),
     include_optional: bool = False,
     hours_per_week: float | None = None,
+    experience_years: float | None = None,
+    respect_experience: bool = False,
     alternatives: int = 0,
     time_limit: float = 10.0,
 ) -> Plan:
@@ -182,6 +197,12 @@ def plan(
         Also plan the role's optional needs and certs.
     hours_per_week : float, optional
         Lay the route out week by week (0.5 to 168).
+    experience_years : float, optional
+        Your years of hands-on experience (0 to 80). Exams whose vendor
+        recommends more are flagged on their step and in the warnings.
+    respect_experience : bool
+        Leave out exams whose recommended experience exceeds
+        ``experience_years`` (reported in ``unreachable``).
     alternatives : int
         Also return up to this many next-best routes, each differing by at
         least one step and never a superset of an earlier one.
@@ -208,8 +229,8 @@ def plan(
         have=_ids(have), role=role, cert=cert, skills=_ids(skills), objective=objective,  # type: ignore[arg-type]
         budget=budget, max_hours=max_hours, free_only=bool(free_only), exclude=_ids(exclude),
         providers=_ids(providers) if providers is not None else None, must_include=_ids(must_include),
-        include_optional=bool(include_optional), hours_per_week=hours_per_week, alternatives=alternatives,
-        time_limit=time_limit,
+        include_optional=bool(include_optional), hours_per_week=hours_per_week, experience_years=experience_years,
+        respect_experience=bool(respect_experience), alternatives=alternatives, time_limit=time_limit,
     )
     result = _Planner(catalog, request).run()
     result.solve_ms = round((time.perf_counter() - started) * 1000, 3)
@@ -242,6 +263,8 @@ class _Planner:
     cost: list[float] = field(init=False)
     hours: list[float] = field(init=False)
     primary: list[float] = field(init=False)
+    model_primary: list[float] = field(init=False)
+    billing: Billing = field(init=False)
     blocked: dict[int, str] = field(init=False)
     reached: set[int] = field(init=False)
     usable: list[bool] = field(init=False)
@@ -263,9 +286,14 @@ class _Planner:
         exclude = self._step_ids(req.exclude, "exclude")
         self.must_map = self._step_ids(req.must_include, "must_include")
         self.initial = self._initial()
-        self.cost = [0.0 if req.free_only else a.cost for a in cp.actions]
+        # Money: one-time prices per step, subscriptions by the months at the learner's pace.
+        self.billing = Billing.of(cat, cp, free_only=req.free_only, hours_per_week=req.hours_per_week)
+        self.cost = self.billing.once
         self.hours = [a.hours for a in cp.actions]
-        self.primary = [req.primary(a, self.cost[a.idx]) for a in cp.actions]
+        # primary: each step's share of the objective, a lower bound where money is billed by the month
+        # (pruning and relaxed bounds); the solver's model prices subscription months itself.
+        self.primary = [req.primary(a, self.billing.lower(a.idx)) for a in cp.actions]
+        self.model_primary = [req.primary(a, self.cost[a.idx]) for a in cp.actions]
         self.blocked = {a.idx: why for a in cp.actions if (why := self._blocked(a, exclude))}
         self.reached, self.usable = forward(cp, self.initial, [a.idx not in self.blocked for a in cp.actions])
         self.unreachable = []
@@ -367,10 +395,15 @@ class _Planner:
             return "free only: a completion certificate needs paid enrollment" if req.free_only else None
         if req.free_only and not a.free:
             return "free only: the exam costs money" if a.kind == "exam" else "free only: no free audit"
+        if a.kind == "exam" and req.respect_experience:
+            years = self.catalog.cert(a.ref).recommended_experience_years
+            if req.under_experienced(years):
+                return (f"over your experience: its vendor recommends {years:g}+ years of hands-on experience, "
+                        f"you have {req.experience_years:g}, and respect_experience is on")
         if a.kind == "course" and req.providers is not None \
                 and (a.provider or "").casefold() not in (self.providers or set()):
             return f"provider {a.provider or 'unknown'} not allowed"
-        cost = 0.0 if req.free_only else a.cost
+        cost = self.billing.alone(a.idx)
         if req.budget is not None and cost > req.budget + 1e-9:
             return f"costs ${cost:g}, over the budget of ${req.budget:g}"
         if req.max_hours is not None and a.hours > req.max_hours + 1e-9:
@@ -381,9 +414,7 @@ class _Planner:
     def run(self) -> Plan:
         pruned = self._prune()
         req, cp = self.request, self.cp
-        model = Model(cp, pruned.acts, pruned.facts, pruned.goals, pruned.must, self.primary, self.hours,
-                      self.cost, budget=req.budget, max_hours=req.max_hours, time_limit=req.time_limit,
-                      landmarks=landmarks(cp, pruned.acts, pruned.facts, pruned.goals))
+        model = self._model(pruned, self.model_primary, months_priced=req.objective == "cost")
 
         def accept(chosen: set[int]) -> Verdict:
             return self._check_route(chosen, pruned)
@@ -441,7 +472,8 @@ class _Planner:
         if not req.alternatives:
             drop = dominated(cp, acts, facts, self.initial, must, self.primary, self.cost,
                              by_hours=req.objective == "hours" or req.max_hours is not None,
-                             by_cost=req.objective == "cost" or req.budget is not None)
+                             by_cost=req.objective == "cost" or req.budget is not None, cheaper=self.billing.cheaper,
+                             exact=req.objective != "cost" or not self.billing.subs)
             if drop:
                 usable = [u and i not in drop for i, u in enumerate(usable)]
                 facts, acts = relevant(cp, goals, self.initial, usable, must)
@@ -467,14 +499,14 @@ class _Planner:
         route = without_redundant(cp, self.initial, {a for a in route if cp.actions[a].is_step}, p.goals, primary,
                                   p.must, p.acts)
         steps = [a for a in route if cp.actions[a].is_step]
-        if req.budget is not None and sum(self.cost[a] for a in steps) > req.budget + 1e-9:
+        if req.budget is not None and self.billing.cost(steps) > req.budget + 1e-9:
             return
         if req.max_hours is not None and sum(self.hours[a] for a in steps) > req.max_hours + 1e-9:
             return
         p.start = route
         if req.alternatives:
             return
-        upper = sum(primary[a] for a in steps)
+        upper = self.billing.cost(steps) if req.objective == "cost" else sum(primary[a] for a in steps)
         hmax, _ = relaxed_costs(cp, self.initial, mask, primary, "max")
         p.floor = max((hmax.get(g, 0.0) for g in p.goals), default=0.0)
         keep = set()
@@ -484,6 +516,16 @@ class _Planner:
                 keep.add(ai)
         mask = [i in keep for i in range(len(cp.actions))]
         p.facts, p.acts = relevant(cp, p.goals, self.initial, mask, p.must)
+
+    def _model(self, p: _Pruned, primary: list[float], *, months_priced: bool, capped: bool = True) -> Model:
+        """The integer model of ``p``: ``primary`` per step, subscription months priced in it or not,
+        with the request's budget and hours caps (``capped``)."""
+        req = self.request
+        months = [(s.usd_per_month, s.hours_per_month, s.members) for s in self.billing.subs]
+        return Model(self.cp, p.acts, p.facts, p.goals, p.must, primary, self.hours, self.cost,
+                     budget=req.budget if capped else None, max_hours=req.max_hours if capped else None,
+                     time_limit=req.time_limit, months=months, months_in_primary=months_priced,
+                     landmarks=landmarks(self.cp, p.acts, p.facts, p.goals))
 
     def _check_route(self, chosen: set[int], p: _Pruned) -> Verdict:
         """A solver's route, checked without the solver: it must replay in order under
@@ -522,9 +564,8 @@ class _Planner:
             for name, per_step, cap in (("budget", self.cost, req.budget), ("max_hours", self.hours, req.max_hours)):
                 if cap is None:
                     continue
-                least = Model(cp, p.acts, p.facts, p.goals, p.must,
-                              [per_step[a] if cp.actions[a].is_step else 0.0 for a in range(len(cp.actions))],
-                              self.hours, self.cost, time_limit=req.time_limit).solve()
+                least = self._model(p, [per_step[a] if cp.actions[a].is_step else 0.0 for a in range(len(cp.actions))],
+                                    months_priced=name == "budget", capped=False).solve()
                 if least.value is not None and least.value > cap + 1e-9:
                     caps.append((name, self.explain.over_cap(name, cap, least.value)))
             if not caps:
@@ -540,8 +581,11 @@ class _Planner:
         chosen = frozenset(a for a in sol.chosen if self.cp.actions[a].is_step)
         steps = self.explain.steps(sol.chosen, self.initial, self.state, self.goal_items,
                                    replayed=self.replayed.get(chosen))
+        bills = self.billing.price(steps, self.cp.step_of)
         feasible = not any(u.importance == "essential" for u in self.unreachable)
-        return self._finish(steps, sol, floor, feasible=feasible)
+        result = self._finish(steps, sol, floor, feasible=feasible)
+        result.subscriptions = bills
+        return result
 
     def _finish(self, steps: list[Step], sol: Solution, floor: float | None, *, feasible: bool) -> Plan:
         req = self.request
@@ -556,6 +600,7 @@ class _Planner:
             bound=max(bounds) if bounds else None,
             time_limited=sol.timed_out,
             hours_per_week=req.hours_per_week,
+            experience_years=req.experience_years,
             target={"role": req.role, "cert": req.cert, "skills": list(req.skills)},
             have=list(req.have),
             constraints=req.constraints(),

@@ -55,6 +55,8 @@ def facts(catalog: Catalog) -> list[Fact]:
         extra = CURATOR_FIELDS.get(kind)
         if extra and extra not in item.provenance and getattr(item, extra):
             out.append(fact(kind, item.id, extra, curator))
+    for sub in catalog.subscriptions:
+        out.append(fact("subscription", sub.id, "record", sub.source, sub.quote))
     for s in catalog.situations:
         out.append(fact("situation", s.id, "record", s.source, s.quote))
         out += [fact("situation", s.id, f"expect.{n}", e.source or s.source, e.quote)

@@ -161,7 +161,7 @@ def neo4j_store(bolt_server: BoltEndpoint, bolt_driver: Any) -> Iterator[Any]:
 
 def assert_same_catalog(got: Catalog, want: Catalog) -> None:
     """Equal field by field (``Catalog ==`` also compares caches and load warnings)."""
-    for attr in ("name", "sources", "situations", "skills", "courses", "programs", "certs", "roles"):
+    for attr in ("name", "sources", "situations", "subscriptions", "skills", "courses", "programs", "certs", "roles"):
         a, b = getattr(got, attr), getattr(want, attr)
         if isinstance(a, list) and a != b:
             assert [x.id for x in a] == [x.id for x in b], f"{attr}: ids or their order differ"

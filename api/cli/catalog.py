@@ -144,6 +144,11 @@ def _render_show(data: dict[str, Any]) -> str:
     for k, v in data.items():
         if k in ("type", "id", "neighbours") or v is None or v == [] or v == {}:
             continue
+        if k == "provenance":
+            for name, where in v.items():
+                quote = f': "{where["quote"]}"' if where.get("quote") else ""
+                line(f"{name} from", where["source"] + quote)
+            continue
         line(k, ", ".join(_item(x) for x in v) if isinstance(v, list) else str(v))
     for rel, items in data["neighbours"].items():
         if rel not in data:  # the record's own fields are shown above

@@ -42,6 +42,10 @@ def register(sub: Any) -> None:
     p.add_argument("--include-optional", action="store_true", help="also plan the role's optional needs")
     p.add_argument("--hours-per-week", type=number(0.5, 168), default=10.0,
                    help="for the weekly schedule, 0.5-168 (default: 10)")
+    p.add_argument("--experience-years", type=number(0, 80), metavar="N",
+                   help="your years of hands-on experience; exams recommending more are flagged")
+    p.add_argument("--respect-experience", action="store_true",
+                   help="leave out exams that recommend more experience than --experience-years")
     p.add_argument("--alternatives", type=whole(0, 20), default=0, help="also show this many next-best routes")
     p.add_argument("--time-limit", type=number(0, above=True), default=10.0, help="solver seconds (default: 10)")
     add_format(p)
@@ -67,6 +71,8 @@ def register(sub: Any) -> None:
 def run_plan(args: argparse.Namespace) -> int:
     if not (args.situation or args.role or args.cert or args.skills):
         raise UsageError("no target: give --role, --cert, --skills or --situation")
+    if args.respect_experience and args.experience_years is None:
+        raise UsageError("--respect-experience needs --experience-years N (your years of hands-on experience)")
     catalog = load(args)
     sit = situation(catalog, args.situation) if args.situation else None
     if sit is not None:
@@ -80,7 +86,8 @@ def run_plan(args: argparse.Namespace) -> int:
         objective=args.objective or "hours",
         budget=args.budget, max_hours=args.max_hours, free_only=args.free_only, exclude=args.exclude,
         providers=args.providers, must_include=args.must_include, include_optional=args.include_optional,
-        hours_per_week=args.hours_per_week, alternatives=args.alternatives, time_limit=args.time_limit,
+        hours_per_week=args.hours_per_week, experience_years=args.experience_years,
+        respect_experience=args.respect_experience, alternatives=args.alternatives, time_limit=args.time_limit,
     )
     if sit is None:
         emit(args, result.model_dump(mode="json"), lambda: render_plan(result, catalog))
@@ -155,6 +162,11 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
     weeks = (f", {p.weeks} week{'' if p.weeks == 1 else 's'} at {p.hours_per_week:g} h/week"
              if p.weeks is not None and p.hours_per_week else "")
     lines.append(f"total: {_steps(p.total_steps)}, {hours(p.total_hours)}, {money(p.total_cost_usd)}{weeks}")
+    flagged = [s for s in p.steps if any(n.startswith("over your experience") for n in s.notes)]
+    for s in flagged:
+        lines.extend(_wrapper(width, "! ", "  ").wrap(
+            f"step {s.order} {s.id} is over your experience: recommended {s.recommended_experience_years:g}+ years, "
+            f"you have {p.experience_years:g}"))
     lines.append("")
     if p.steps:
         rows = [("#", "step", "kind", "hours", "cost", "weeks")]
@@ -178,8 +190,21 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
             if s.gives:
                 lines.extend(wrap.wrap("gives: " + ", ".join(s.gives)))
             lines.extend(wrap.wrap("why: " + s.reason))
+            for b in p.subscriptions:
+                if s.id in b.steps:
+                    lines.extend(wrap.wrap(f"cost: its share by hours of {b.title}, {s.hours:g} of {b.hours:g} h "
+                                           "(see 'Billed monthly')"))
+            for note in s.notes:
+                lines.extend(wrap.wrap("! " + note))
     else:
         lines.append("No steps needed." if p.feasible else "No steps could be planned.")
+    if p.subscriptions:
+        lines.append("")
+        lines.append("Billed monthly:")
+        wrap = _wrapper(width, "  - ", "    ")
+        for b in p.subscriptions:
+            lines.extend(wrap.wrap(f"{b.title} for steps {', '.join(str(s.order) for s in p.steps if s.id in b.steps)}"
+                                   f": {b.how}"))
     if p.unreachable:
         lines.append("")
         lines.append("Not reachable:")

@@ -4,7 +4,8 @@ Three views, chosen by the options given:
 
 - the catalog (default), optionally only some node kinds (``--kinds``);
 - a route (``--role`` and/or ``--cert``, with ``--have``): the planner's
-  cheapest route drawn over the graph;
+  cheapest route as cards in route order, with a week-by-week schedule at
+  ``--hours-per-week`` (the graph around it behind a toggle);
 - a neighbourhood (``--center ID --depth n``): one node and everything
   within n hops.
 
@@ -24,7 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from api.cli.options import UsageError, add_catalog, csv, whole
+from api.cli.options import UsageError, add_catalog, csv, number, whole
 from api.formatting import hours, money
 from api.http.schemas import MAX_DEPTH
 
@@ -39,7 +40,8 @@ def register(sub: Any) -> None:
         "viz",
         help="write an interactive HTML page: the catalog, a route, or one node's neighbourhood",
         description="Write an interactive, offline HTML page (pyvis). Default: the whole catalog. "
-                    "With --role/--cert: your cheapest route drawn over the graph. With --center: one node "
+                    "With --role/--cert: your cheapest route as cards in the order taken, with a week-by-week "
+                    "schedule. With --center: one node "
                     "and everything within --depth hops.",
     )
     add_catalog(p)
@@ -49,6 +51,8 @@ def register(sub: Any) -> None:
     r.add_argument("--have", type=csv, default=[], help="what you have: skills (id or id:level), courses, certs")
     r.add_argument("--objective", choices=("hours", "cost", "steps"), default="hours",
                    help="what the route minimises (default: hours)")
+    r.add_argument("--hours-per-week", type=number(0.5, 168), default=10.0,
+                   help="the pace of the week-by-week schedule, 0.5-168 (default: 10)")
     n = p.add_argument_group("neighbourhood view")
     n.add_argument("--center", metavar="ID", help="the node at the centre")
     n.add_argument("--depth", type=whole(0, MAX_DEPTH), default=None,
@@ -89,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog)
     status = 0
     if args.role or args.cert:
-        route = plan(catalog, have=args.have, role=args.role, cert=args.cert, objective=args.objective)
+        route = plan(catalog, have=args.have, role=args.role, cert=args.cert, objective=args.objective,
+                     hours_per_week=args.hours_per_week)
         page = pages.route_page(catalog, route)
         what = f"route of {route.total_steps} steps ({hours(route.total_hours)}, {money(route.total_cost_usd)})"
         if not route.feasible:

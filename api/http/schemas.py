@@ -141,6 +141,8 @@ class Constraints(_Request):
         default=None, max_length=100, description="take courses only from these providers")
     must_include: list[IdText] = Field(default=[], max_length=MAX_IDS, description="course, program or exam ids")
     include_optional: bool = Field(default=False, description="also plan the role's optional needs and certs")
+    respect_experience: bool = Field(default=False, description="leave out exams that recommend more years of "
+                                                                "experience than experience_years")
 
 
 class PlanRequest(_Request):
@@ -161,7 +163,17 @@ class PlanRequest(_Request):
     hours_per_week: Number | None = Field(
         default=10.0, ge=0.5, le=168, description="lay the route out week by week (as the CLI, default 10); null: no "
                                                   "schedule")
+    experience_years: Number | None = Field(
+        default=None, ge=0, le=80, description="your years of hands-on experience: exams whose vendor recommends "
+                                               "more are flagged on their step and in warnings")
     alternatives: int = Field(default=0, ge=0, le=5, description="also return this many next-best routes")
+
+    @model_validator(mode="after")
+    def _experience_given(self) -> PlanRequest:
+        if self.constraints.respect_experience and self.experience_years is None:
+            raise ValueError("constraints.respect_experience needs experience_years (your years of hands-on "
+                             "experience)")
+        return self
 
 
 class GapRequest(_Request):

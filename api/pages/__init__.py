@@ -3,9 +3,10 @@
 Three views, each a complete HTML document returned as a string:
 
 - :func:`catalog_page`: the whole catalog, or only some node kinds;
-- :func:`route_page`: a planner :class:`~queries.planner.Plan` drawn over its
-  part of the graph: the learner's skills, the numbered steps, the target,
-  and a faded context (the alternatives the planner did not pick);
+- :func:`route_page`: a planner :class:`~queries.planner.Plan` as cards in
+  the order taken ("You", the steps, the target) with a week-by-week
+  schedule, drawn by ``route_view.js`` (shared with the learner's page,
+  :mod:`api.pages.route`); the graph around the route behind a toggle;
 - :func:`neighbourhood_page`: one node and everything within ``depth`` hops,
   edges taken in either direction.
 

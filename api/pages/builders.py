@@ -10,18 +10,14 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from api.formatting import money
-from api.pages.styles import ROUTE_EDGE
-from api.pages.view import StepRow, View
+from api.pages.route import route_page as _route_page
+from api.pages.view import View
 from graph.catalog import KINDS, Catalog
 from graph.errors import UnknownId, suggest
-from graph.models import parse_level_ref
 from queries.planner import Plan
 
 __all__ = ["catalog_page", "iframe", "neighbourhood_page", "route_page"]
 
-_MAX_CONTEXT = 80  # faded context nodes around a route
-_YOU = "@you"  # the learner's node on a route page; "@" cannot start a catalog id
 
 
 def catalog_page(catalog: Catalog, *, kinds: Iterable[str] | None = None, title: str | None = None) -> str:
@@ -61,13 +57,12 @@ def catalog_page(catalog: Catalog, *, kinds: Iterable[str] | None = None, title:
 
 
 def route_page(catalog: Catalog, plan: Plan, *, title: str | None = None) -> str:
-    """A planned route drawn over its part of the catalog.
+    """A planned route as readable cards in the order taken, with a week-by-week schedule.
 
-    The learner ("you") and the skills they have sit on the left, the steps
-    follow left to right numbered in route order, the target is on the right;
-    the skills each step gives and the goal items are in full colour, and the
-    courses that could also have served the goal are drawn faded as context.
-    The totals are in the header and the steps are listed beside the graph.
+    "You" (what you have), then each step (number, title, kind, hours, cost,
+    weeks at the learner's pace, what it gives, why it is there), then the
+    target; the catalog around the route is a vis-network graph behind a
+    toggle, off by default. See :mod:`api.pages.route`.
 
     Parameters
     ----------
@@ -81,79 +76,7 @@ def route_page(catalog: Catalog, plan: Plan, *, title: str | None = None) -> str
     str
         A complete, offline HTML document.
     """
-    view = View(catalog, title="")
-    target = plan.target or {}
-    role, cert, skills = target.get("role"), target.get("cert"), list(target.get("skills") or [])
-    target_ids = [t for t in (role, cert) if t and t in catalog]
-    target_ids += [sid for sid in (parse_level_ref(t).id for t in skills) if sid in catalog]
-    label = ", ".join(catalog.get(t).label for t in target_ids) or "the target"
-    view.title = title or f"Route to {label}"
-    start = ", ".join(plan.have) if plan.have else "nothing yet"
-    proof = "proven optimal" if plan.optimal else "best found (not proven optimal)"
-    view.subtitle = f"From: {start}. Objective: {plan.objective}, {proof}."
-    view.totals = [
-        ("steps", str(plan.total_steps)),
-        ("hours", f"{plan.total_hours:g}"),
-        ("USD", money(plan.total_cost_usd, symbol="")),
-    ]
-    if plan.weeks:
-        view.totals.append(("weeks", f"{plan.weeks} at {plan.hours_per_week:g} h/week"))
-    if not plan.feasible:
-        view.totals.append(("status", "no complete route"))
-    view.notes = [f"Not reachable: {u.id}: {u.reason}" for u in plan.unreachable]
-
-    spacing = 150.0
-    held = [parse_level_ref(h).id for h in plan.have]
-    have = list(dict.fromkeys(h for h in held if h in catalog))
-    view.add_special(_YOU, "You", shape="circle", color="#263238", font_color="#ffffff",
-                     tooltip=["You: the learner", f"have: {start}"], x=-spacing, y=0.0)
-    for j, h in enumerate(have):
-        y = (j - (len(have) - 1) / 2) * 55.0
-        view.add_node(h, role="have", x=-spacing * 1.8, y=y)
-        view.add_edge(_YOU, h, "HAS", title=f"you have {h}", color="#90a4ae", width=1.0, dashes=[3, 3])
-    prev = _YOU
-    for s in plan.steps:
-        node = s.id
-        if node not in catalog:
-            continue
-        view.add_node(node, role="step", order=s.order, x=spacing * (s.order - 1), y=0.0,
-                      extra=[f"route step {s.order}: {s.title}", f"gives: {', '.join(s.gives) or 'nothing new'}",
-                             f"why: {s.reason}"])
-        view.add_edge(prev, node, "ROUTE", label=str(s.order), color=ROUTE_EDGE.color, width=4.0)
-        prev = node
-        view.steps.append(StepRow(s.order, node, s.title, s.kind, s.hours, s.cost_usd, s.free_audit,
-                                   list(s.gives)))
-    x_end = spacing * len(plan.steps)
-    for k, t in enumerate(target_ids):
-        view.add_node(t, role="target", x=x_end, y=k * 120.0)
-        if t != prev:  # a cert target is often the route's last step, its exam
-            view.add_edge(prev, t, "ROUTE", label="goal", color=ROUTE_EDGE.color, width=4.0)
-    for s in plan.steps:
-        for gained in [*s.gives, *s.earns]:
-            view.add_node(parse_level_ref(gained).id, role="gives")
-    for goal in plan.goals:
-        status = goal.status
-        view.add_node(goal.id, role="unreachable" if status == "unreachable" else
-                      "have" if status == "held" else "gives" if status == "route" else "optional")
-    # Faded context: the alternatives, what else teaches a goal skill or prepares for a goal cert,
-    # and the programs the steps belong to.
-    g = catalog.graph
-    context: dict[str, None] = {}
-    for goal in plan.goals:
-        if goal.id in g and goal.status in ("route", "unreachable"):
-            for m in sorted(g.predecessors(goal.id)):
-                if g.nodes[m]["type"] in ("course", "cert"):
-                    context[m] = None
-    for s in plan.steps:
-        pos = catalog.program_position(s.id)
-        if pos:
-            context[pos[0]] = None
-    for m in [m for m in context if m not in view.nodes][:_MAX_CONTEXT]:
-        view.add_node(m, role="context")
-    view.add_edges_among()
-    view.freeze_after_layout = True
-    view.focus = [n for n, d in view.nodes.items() if d["role"] in ("you", "have", "step", "target")]
-    return view.render()
+    return _route_page(catalog, plan, title=title)
 
 
 def neighbourhood_page(catalog: Catalog, center: str, depth: int = 1, *, title: str | None = None) -> str:

@@ -27,7 +27,8 @@ def facts(catalog: Catalog, kind: Kind, item: Any) -> list[str]:
         add("platform", item.platform)
         add("format", item.format)
         add("hours", f"{item.hours:g}")
-        add("cost", _cost(item.cost_usd, item.free_audit))
+        add("cost", _billed(catalog, item.subscription, item.free_audit) if item.subscription
+            else _cost(item.cost_usd, item.free_audit))
         add("rating", _rating(item.rating, item.rating_scale))
         add("teaches", _list([level_label(t.skill, t.level) for t in item.teaches]))
         add("requires", _list([_requirement(r) for r in item.requires]))
@@ -79,6 +80,12 @@ def _cost(usd: float | None, free_audit: bool) -> str:
     # The hover says "free to audit", also when the price is unknown.
     note = " (free to audit)"
     return price(usd, free_audit or False, unknown="unknown" + (note if free_audit else ""), free="free", note=note)
+
+
+def _billed(catalog: Catalog, subscription: str, free_audit: bool) -> str:
+    sub = next((s for s in catalog.subscriptions if s.id == subscription), None)
+    rate = f"${sub.usd_per_month:g}/month, {sub.title}" if sub else subscription
+    return f"billed monthly ({rate})" + (" (free to audit)" if free_audit else "")
 
 
 def _rating(rating: float | None, scale: float | None) -> str | None:

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from graph.catalog import KINDS, Catalog, Kind
 from graph.errors import CatalogIssue
-from graph.models import Cert, Course, Program, Role, Situation, Skill, Source
+from graph.models import Cert, Course, Program, Role, Situation, Skill, Source, Subscription
 from graph.neo4j.cypher import JSON_KEYS, LOADED_AT, META_ID, ORDER_KEY
 from graph.schema import (
     FIELDS,
@@ -130,6 +130,8 @@ def meta_values(catalog: Catalog) -> dict[str, Any]:
         values["sources"] = [s.model_dump(mode="python") for s in catalog.sources]
     if catalog.situations:
         values["situations"] = [s.model_dump(mode="python") for s in catalog.situations]
+    if catalog.subscriptions:
+        values["subscriptions"] = [s.model_dump(mode="python") for s in catalog.subscriptions]
     values.update(catalog.model_extra or {})
     return values
 
@@ -321,7 +323,7 @@ def catalog_from_graph(raw: RawGraph) -> GraphReport:
             err(CatalogIssue(str(e), META_ID, JSON_KEYS))
         meta.pop("id", None)
     top: dict[str, Any] = {"name": meta.pop("name", None)}
-    for key, model in (("sources", Source), ("situations", Situation)):
+    for key, model in (("sources", Source), ("situations", Situation), ("subscriptions", Subscription)):
         parsed = []
         for i, value in enumerate(meta.pop(key, None) or []):
             try:

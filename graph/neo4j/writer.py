@@ -135,7 +135,7 @@ def write_plan(
 
 def _meta_only(catalog: Catalog) -> Catalog:
     return Catalog(name=catalog.name, sources=list(catalog.sources), situations=list(catalog.situations),
-                   **(catalog.model_extra or {}))
+                   subscriptions=list(catalog.subscriptions), **(catalog.model_extra or {}))
 
 
 @dataclass(frozen=True)

@@ -142,8 +142,16 @@ def random_catalog(seed: int) -> Catalog:
     values = [{"cert": c, "importance": "essential" if rng.random() < 0.6 else "optional"}
               for c in cert_ids if rng.random() < 0.5]
     roles = [{"id": "r0", "title": "Role 0", "needs": needs, "values": values}]
+    # Monthly billing for some catalogs (its own random stream: the rest stays as it was).
+    srng = random.Random(seed * 31 + 5)
+    subscriptions: list[dict[str, Any]] = []
+    if srng.random() < 0.4:
+        subscriptions.append({"id": "sub", "title": "Subscription", "usd_per_month": srng.choice([29, 49, 59.5])})
+        for c in courses:
+            if srng.random() < 0.5:
+                c["subscription"], c["cost_usd"] = "sub", None
     return Catalog.model_validate({"skills": skills, "courses": courses, "programs": programs, "certs": certs,
-                                   "roles": roles})
+                                   "roles": roles, "subscriptions": subscriptions})
 
 
 def random_request(cat: Catalog, rng: random.Random) -> dict[str, Any]:
@@ -195,6 +203,8 @@ def random_request(cat: Catalog, rng: random.Random) -> dict[str, Any]:
         elif name == "must_include":
             pool = courses + [p.id for p in cat.programs] + exams
             kw["must_include"] = [rng.choice(pool)]
+    if cat.subscriptions and rng.random() < 0.5:
+        kw["hours_per_week"] = rng.choice([1.5, 3, 5, 10, 20])
     return kw
 
 
@@ -366,11 +376,26 @@ def expand(cat: Catalog, ids: Iterable[str]) -> dict[str, str]:
 
 
 def step_cost(cat: Catalog, sid: str, free_only: bool) -> float:
+    """A step's one-time price (0 for a course billed by a subscription)."""
     if free_only:
         return 0.0
     if cat.kind_of(sid) == "course":
         return float(cat.course(sid).cost_usd or 0.0)
     return float(cat.cert(sid).exam_cost_usd or 0.0)
+
+
+def route_cost(cat: Catalog, steps: Iterable[str], free_only: bool, hours_per_week: float | None) -> float:
+    """One-time prices plus, per subscription, its whole months: ceil(hours / (pace * 52 / 12))."""
+    steps = list(steps)
+    total = sum(step_cost(cat, s, free_only) for s in steps)
+    if free_only:
+        return total
+    per_month = (hours_per_week or 10.0) * 52 / 12
+    for sub in cat.subscriptions:
+        hours = sum(cat.course(s).hours for s in steps if cat.kind_of(s) == "course"
+                    and cat.course(s).subscription == sub.id)
+        total += sub.usd_per_month * max(0, math.ceil(hours / per_month - 1e-9))
+    return total
 
 
 def step_hours(cat: Catalog, sid: str) -> float:
@@ -383,7 +408,7 @@ def oracle(cat: Catalog, *, have: Iterable[str] = (), role: str | None = None, c
            skills: Iterable[str] | None = None, objective: str = "hours", budget: float | None = None,
            max_hours: float | None = None, free_only: bool = False, exclude: Iterable[str] = (),
            providers: Iterable[str] | None = None, must_include: Iterable[str] = (),
-           include_optional: bool = False, **_: Any) -> Oracle:
+           include_optional: bool = False, hours_per_week: float | None = None, **_: Any) -> Oracle:
     """Brute-force answer to ``plan(cat, ...)`` with constraints as plan()'s docstring states them."""
     have = list(have)
     excluded = expand(cat, exclude)
@@ -402,7 +427,7 @@ def oracle(cat: Catalog, *, have: Iterable[str] = (), role: str | None = None, c
                 return False
         elif free_only and cat.cert(sid).exam_cost_usd != 0:
             return False  # "no paid exams"
-        if budget is not None and step_cost(cat, sid, free_only) > budget + 1e-9:
+        if budget is not None and route_cost(cat, [sid], free_only, hours_per_week) > budget + 1e-9:
             return False  # a step alone over the budget is in no route within it
         return not (max_hours is not None and step_hours(cat, sid) > max_hours + 1e-09)
 
@@ -436,7 +461,7 @@ def oracle(cat: Catalog, *, have: Iterable[str] = (), role: str | None = None, c
         if not all(g.holds(state) for g in reach):
             continue
         hours = sum(step_hours(cat, s) for s in steps)
-        cost = sum(step_cost(cat, s, free_only) for s in steps)
+        cost = route_cost(cat, steps, free_only, hours_per_week)
         if budget is not None and cost > budget + 1e-9:
             continue
         if max_hours is not None and hours > max_hours + 1e-9:

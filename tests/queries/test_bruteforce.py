@@ -30,6 +30,7 @@ from tests.queries.random_catalogs import (
     plan_value,
     random_catalog,
     random_request,
+    route_cost,
     step_cost,
     step_hours,
 )
@@ -88,7 +89,7 @@ def _check_route_is_valid(cat: Catalog, kw: dict[str, Any], o: Oracle, p: Plan, 
     assert set(ids) <= o.allowed, f"{where}: steps not allowed by the constraints: {set(ids) - o.allowed}"
     assert o.must <= set(ids), f"{where}: must_include steps missing: {o.must - set(ids)}"
     hours = sum(step_hours(cat, s) for s in ids)
-    cost = sum(step_cost(cat, s, free_only) for s in ids)
+    cost = route_cost(cat, ids, free_only, kw.get("hours_per_week"))
     if kw.get("budget") is not None:
         assert cost <= kw["budget"] + 1e-6, f"{where}: cost {cost} over budget {kw['budget']}"
     if kw.get("max_hours") is not None:
@@ -101,7 +102,13 @@ def _check_route_is_valid(cat: Catalog, kw: dict[str, Any], o: Oracle, p: Plan, 
         expected_kind = "course" if cat.kind_of(s.id) == "course" else "exam"
         assert s.kind == expected_kind, f"{where}: {s.id} has kind {s.kind}"
         assert close(s.hours, step_hours(cat, s.id))
-        assert close(s.cost_usd or 0.0, step_cost(cat, s.id, free_only))
+        billed = [b for b in p.subscriptions if s.id in b.steps]
+        if not billed:
+            assert close(s.cost_usd or 0.0, step_cost(cat, s.id, free_only))
+    for b in p.subscriptions:  # a subscription's months, shared by its steps
+        assert not free_only and b.steps and set(b.steps) <= set(ids)
+        assert close(sum(s.cost_usd or 0.0 for s in p.steps if s.id in b.steps), b.cost_usd)
+        assert close(b.cost_usd, route_cost(cat, b.steps, False, kw.get("hours_per_week"))), where
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -19,6 +19,11 @@ PDE; ML Specialization certificate for the career changer and the product
 manager); five situations were added (the RL aspirant's level-2 goal is
 unreachable by design: its pin is the route to the rest). The README main
 route went from 186 h / 10 steps / $294 to 187 h / 9 steps / $245.
+
+Moved again by subscription pricing: Coursera courses are billed by the
+month at the learner's pace (10 h/week here) instead of $49 each, so cost
+optima fell (the main route's 5 Coursera courses, 96 h, are 3 months: $147)
+and hours optima kept their routes.
 """
 
 from __future__ import annotations
@@ -32,11 +37,11 @@ from queries.simulate import parse_have, simulate
 
 # situation -> objective -> (optimal value, steps of the returned route)
 SITUATION_OPTIMA: dict[str, dict[str, tuple[float, int]]] = {
-    "swe-no-ml": {"hours": (125.0, 7), "cost": (147.0, 7), "steps": (6, 6)},
-    "data-scientist-to-engineering": {"hours": (193.0, 7), "cost": (298.0, 6), "steps": (6, 6)},
-    "analyst-to-ml": {"hours": (167.0, 6), "cost": (98.0, 7), "steps": (5, 5)},
-    "career-changer-from-zero": {"hours": (301.0, 11), "cost": (343.0, 11), "steps": (11, 11)},
-    "gcp-shop-engineer": {"hours": (94.0, 6), "cost": (147.0, 6), "steps": (6, 6)},
+    "swe-no-ml": {"hours": (125.0, 7), "cost": (49.0, 9), "steps": (6, 6)},
+    "data-scientist-to-engineering": {"hours": (193.0, 7), "cost": (249.0, 6), "steps": (6, 6)},
+    "analyst-to-ml": {"hours": (167.0, 6), "cost": (49.0, 7), "steps": (5, 5)},
+    "career-changer-from-zero": {"hours": (301.0, 11), "cost": (196.0, 11), "steps": (11, 11)},
+    "gcp-shop-engineer": {"hours": (94.0, 6), "cost": (49.0, 7), "steps": (6, 6)},
     "aws-shop-engineer": {"hours": (175.0, 6), "cost": (349.0, 6), "steps": (5, 5)},
     "azure-shop-engineer": {"hours": (209.0, 6), "cost": (165.0, 6), "steps": (5, 5)},
     "ml-practitioner-wants-credential": {"hours": (80.0, 1), "cost": (200.0, 1), "steps": (1, 1)},
@@ -44,13 +49,13 @@ SITUATION_OPTIMA: dict[str, dict[str, tuple[float, int]]] = {
     "ml-practitioner-wants-azure-credential": {"hours": (110.0, 2), "cost": (165.0, 2), "steps": (2, 2)},
     "data-engineer-to-ml-infra": {"hours": (54.0, 3), "cost": (49.0, 2), "steps": (2, 2)},
     "swe-to-gcp-data-engineering": {"hours": (130.0, 3), "cost": (249.0, 3), "steps": (3, 3)},
-    "ml-spec-graduate-to-deep-learning": {"hours": (173.0, 7), "cost": (245.0, 7), "steps": (7, 7)},
+    "ml-spec-graduate-to-deep-learning": {"hours": (173.0, 7), "cost": (147.0, 7), "steps": (7, 7)},
     "data-scientist-to-recommender": {"hours": (54.0, 3), "cost": (98.0, 3), "steps": (3, 3)},
-    "ds-wants-modelling-depth": {"hours": (75.0, 3), "cost": (147.0, 3), "steps": (3, 3)},
-    "cs-graduate-tests-out": {"hours": (80.0, 3), "cost": (147.0, 3), "steps": (3, 3)},
-    "rl-aspirant": {"hours": (80.0, 3), "cost": (147.0, 3), "steps": (3, 3)},
+    "ds-wants-modelling-depth": {"hours": (75.0, 3), "cost": (98.0, 3), "steps": (3, 3)},
+    "cs-graduate-tests-out": {"hours": (80.0, 3), "cost": (98.0, 3), "steps": (3, 3)},
+    "rl-aspirant": {"hours": (80.0, 3), "cost": (98.0, 3), "steps": (3, 3)},
     "ml-engineer-to-research": {"hours": (97.0, 3), "cost": (0.0, 3), "steps": (3, 3)},
-    "pm-working-with-ml": {"hours": (106.0, 6), "cost": (196.0, 8), "steps": (6, 6)},
+    "pm-working-with-ml": {"hours": (106.0, 6), "cost": (147.0, 6), "steps": (6, 6)},
 }
 
 OBJECTIVES = ("hours", "cost", "steps")
@@ -69,7 +74,7 @@ def value(p: Plan) -> float:
 def test_the_readme_main_route_is_the_187_hour_optimum(seed: Catalog) -> None:
     p = plan(seed, have=["python", "sql"], role="ml-engineer-gcp")
     assert p.feasible and p.optimal
-    assert (p.total_hours, p.total_steps, p.total_cost_usd) == (187.0, 9, 245.0)
+    assert (p.total_hours, p.total_steps, p.total_cost_usd) == (187.0, 9, 147.0)
     assert p.bound == 187.0
     assert "aws-cloud-practitioner-essentials" not in [s.id for s in p.steps]
 

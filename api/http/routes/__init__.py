@@ -1,6 +1,20 @@
 """One router per resource; :func:`api.http.app.create_app` includes them all."""
 
-from api.http.routes import admin, certs, courses, cypher, gap, graph, health, plan, programs, roles, skills, viz
+from api.http.routes import (
+    admin,
+    certs,
+    courses,
+    cypher,
+    gap,
+    graph,
+    health,
+    learner,
+    plan,
+    programs,
+    roles,
+    skills,
+    viz,
+)
 
 ROUTERS = [
     health.router,
@@ -15,6 +29,7 @@ ROUTERS = [
     cypher.router,
     admin.router,
     viz.router,
+    learner.router,
 ]
 
 __all__ = ["ROUTERS"]

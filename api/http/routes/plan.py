@@ -30,7 +30,7 @@ async def create_plan(body: PlanRequest, planning: PlanningDep) -> Response:
     have, skills = have_strings(body.have), have_strings(body.target.skills)
     # The normalised request: "python:2" and {"id": "python", "level": 2} ask the same.
     key = json.dumps(["plan", have, body.target.role, body.target.cert, skills, body.objective, c.model_dump(),
-                      body.hours_per_week, body.alternatives])
+                      body.hours_per_week, body.experience_years, body.alternatives])
 
     def compute() -> Plan:
         return plan(
@@ -38,7 +38,8 @@ async def create_plan(body: PlanRequest, planning: PlanningDep) -> Response:
             skills=skills or None, objective=body.objective, budget=c.budget,
             max_hours=c.max_hours, free_only=c.free_only, exclude=c.exclude, providers=c.providers,
             must_include=c.must_include, include_optional=c.include_optional,
-            hours_per_week=body.hours_per_week, alternatives=body.alternatives, time_limit=planning.time_limit,
+            hours_per_week=body.hours_per_week, experience_years=body.experience_years,
+            respect_experience=c.respect_experience, alternatives=body.alternatives, time_limit=planning.time_limit,
         )
 
     return await planning.answer(key, compute, finished)

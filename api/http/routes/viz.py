@@ -1,7 +1,8 @@
 """``/viz``: the interactive, offline pages (:mod:`api.pages`) served as HTML.
 
 ``GET /viz`` the whole catalog (optionally some node kinds), ``GET /viz/plan``
-a learner's route drawn over the graph, ``GET /viz/node/{id}`` one node and
+a learner's route as cards in route order with its week-by-week schedule (the
+graph around it behind a toggle), ``GET /viz/node/{id}`` one node and
 its neighbourhood. Pages are built off the event loop and cached per
 snapshot, like plans.
 """
@@ -60,8 +61,8 @@ async def catalog_view(
                        lambda: pages.catalog_page(planning.catalog, kinds=chosen))
 
 
-@router.get("/plan", summary="A learner's cheapest route drawn over the graph", response_class=Response,
-            responses=_HTML)
+@router.get("/plan", summary="A learner's cheapest route as cards in route order, with its schedule",
+            response_class=Response, responses=_HTML)
 async def plan_view(
     planning: PlanningDep,
     role: Annotated[str | None, Query(max_length=120, examples=["ml-engineer-gcp"])] = None,
@@ -69,15 +70,16 @@ async def plan_view(
     have: Annotated[str, Query(max_length=20_000, pattern=_CSV, examples=["python,sql"],
                                description="what the learner has: id or id:level, comma-separated")] = "",
     objective: Annotated[str, Query(pattern="^(" + "|".join(OBJECTIVES) + ")$")] = "hours",
+    hours_per_week: Annotated[float, Query(ge=0.5, le=168, description="the schedule's pace")] = 10.0,
 ) -> Response:
     have_list = _split(have, "have", MAX_HAVE)
 
     def build() -> str:
         route = plan(planning.catalog, have=have_list, role=role, cert=cert, objective=objective,
-                     time_limit=planning.time_limit)
+                     hours_per_week=hours_per_week, time_limit=planning.time_limit)
         return pages.route_page(planning.catalog, route)
 
-    return await _page(planning, json.dumps(["viz/plan", role, cert, have_list, objective]), build)
+    return await _page(planning, json.dumps(["viz/plan", role, cert, have_list, objective, hours_per_week]), build)
 
 
 @router.get("/node/{id}", summary="One record and everything within `depth` hops", response_class=Response,

@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 
 from api import pages
-from api.pages.facts import short
 from graph.catalog import Catalog
 from graph.errors import UnknownId
 from loaders import parse_catalog
@@ -136,11 +135,13 @@ def test_relationship_types_are_distinguishable_with_levels(seed: Catalog, catal
 
 def test_hover_shows_the_facts(seed: Catalog, catalog_html: str) -> None:
     nodes = {n["id"]: n for n in page_data(catalog_html)["nodes"]}
-    course = next(c for c in seed.courses if c.rating and c.provider and c.cost_usd and c.source)
+    course = next(c for c in seed.courses if c.rating and c.provider and c.subscription and c.source)
     title = nodes[course.id]["title"]
     assert course.title in title
     assert f"hours: {course.hours:g}" in title
-    assert "cost: $" in title
+    assert "cost: billed monthly ($49/month, Coursera paid access) (free to audit)" in title
+    book = next(c for c in seed.courses if c.cost_usd and not c.free_audit)
+    assert f"cost: ${book.cost_usd:,.2f}" in nodes[book.id]["title"]
     assert f"rating: {course.rating:g}" in title
     assert f"provider: {course.provider}" in title
     source = next(s for s in seed.sources if s.id == course.source)
@@ -159,59 +160,10 @@ def test_kinds_filter_and_errors(seed: Catalog) -> None:
         pages.catalog_page(seed, kinds=["skils"])
 
 
-def test_route_view_numbers_the_steps_over_a_faded_context(route_html: str, route: Any) -> None:
-    data = page_data(route_html)
-    nodes = {n["id"]: n for n in data["nodes"]}
-    assert route.steps
-    for s in route.steps:
-        n = nodes[s.id]
-        assert n["role"] == "step" and n["order"] == s.order
-        assert n["label"].startswith(f"{s.order}. ")
-        assert n["color"]["border"] == "#111111"
-    # steps left to right in route order, pinned in place
-    xs = [nodes[s.id]["x"] for s in route.steps]
-    assert xs == sorted(xs) and len(set(xs)) == len(xs)
-    # the route edges chain you -> 1 -> 2 ... -> target
-    chain = [(e["from"], e["to"]) for e in data["edges"] if e["rel"] == "ROUTE"]
-    ids = ["@you", *[s.id for s in route.steps], route.target["role"]]
-    assert chain == list(zip(ids, ids[1:], strict=False))
-    assert nodes[route.target["role"]]["role"] == "target"
-    for h in route.have:
-        assert nodes[h.split(":")[0]]["role"] == "have"
-        assert nodes[h.split(":")[0]]["label"].startswith("\u2713 ")
-    faded = [n for n in data["nodes"] if n["role"] in ("context", "optional")]
-    assert faded and all(n["color"]["background"] == "#eeeeee" for n in faded)
-    # the step list and the totals in the header
-    items = re.findall(r'<li data-id="([^"]+)" data-order="(\d+)">', route_html)
-    assert items == [(s.id, str(s.order)) for s in route.steps]
-    assert f'data-total="steps"><b>{route.total_steps}</b>' in route_html
-    assert f'data-total="hours"><b>{route.total_hours:g}</b>' in route_html
-    assert 'data-total="USD"><b>' in route_html
-    assert "proven optimal" in route_html
 
 
-def test_route_view_to_a_cert_or_to_skills(seed: Catalog) -> None:
-    cert = next(c.id for c in seed.certs if c.kind == "vendor-exam")
-    p = plan(seed, have=["python:2", "sql"], cert=cert)
-    data = page_data(pages.route_page(seed, p))
-    chain = [(e["from"], e["to"]) for e in data["edges"] if e["rel"] == "ROUTE"]
-    ids = ["@you", *[s.id for s in p.steps]]
-    if p.steps[-1].id != cert:
-        ids.append(cert)
-    assert chain == list(zip(ids, ids[1:], strict=False))
-    assert all(a != b for a, b in chain)
-    p = plan(seed, have=["python", "python:2"], skills=["gradient-descent:2"])
-    data = page_data(pages.route_page(seed, p))
-    nodes = {n["id"]: n for n in data["nodes"]}
-    assert nodes["gradient-descent"]["role"] == "target"
-    assert [n["id"] for n in data["nodes"] if n["role"] == "have"] == ["python"]
 
 
-def test_route_view_of_an_infeasible_plan_says_so(seed: Catalog) -> None:
-    p = plan(seed, have=[], role=seed.roles[0].id, budget=0)
-    page = pages.route_page(seed, p)
-    assert not p.feasible
-    assert "no complete route" in page and "Not reachable:" in page
 
 
 def test_neighbourhood_is_everything_within_depth(seed: Catalog) -> None:
@@ -232,8 +184,7 @@ def test_neighbourhood_is_everything_within_depth(seed: Catalog) -> None:
 
 def test_catalog_text_is_escaped() -> None:
     cat = _hostile()
-    p = plan(cat, have=[], role="r")
-    for page in (pages.catalog_page(cat), pages.route_page(cat, p), pages.neighbourhood_page(cat, "c1", 2)):
+    for page in (pages.catalog_page(cat), pages.neighbourhood_page(cat, "c1", 2)):
         assert "<script>window.pwned" not in page
         assert "<img src=x" not in page
         assert "<b>bold</b>" not in page
@@ -329,23 +280,6 @@ def test_browser_catalog_view(chromium: Chromium, catalog_html: str, seed: Catal
     run.close()
 
 
-def test_browser_route_view_shows_numbered_steps(chromium: Chromium, route_html: str, route: Any,
-                                                 tmp_path: Path) -> None:
-    run = _open(chromium, route_html, "route", tmp_path)
-    _check_drawn(run, "route", tmp_path)
-    labels = run.js("skillgraph.nodes.get({filter: n => n.role === 'step'}).sort((a, b) => a.order - b.order)"
-                    ".map(n => n.label)")
-    assert labels == [f"{s.order}. {short(s.title, 48)}" for s in route.steps]
-    listed = run.js("[...document.querySelectorAll('#sg-route-steps li')].map(li => li.innerText.split('\\n')[0])")
-    assert [x.strip() for x in listed] == [f"{s.order}.{s.title}" for s in route.steps]
-    totals = run.js("document.getElementById('sg-totals').innerText")
-    assert f"{route.total_steps} steps" in totals and f"{route.total_hours:g} hours" in totals
-    # the steps are on screen, left to right in route order
-    xs = run.js("(() => { const p = skillgraph.network.getPositions(); return "
-                + json.dumps([s.id for s in route.steps]) + ".map(id => skillgraph.network.canvasToDOM(p[id]).x); })()")
-    assert xs == sorted(xs) and xs[0] >= 0 and xs[-1] <= WINDOW[0]
-    assert run.js("skillgraph.network.physics.physicsEnabled") is False
-    run.close()
 
 
 def test_browser_neighbourhood_view(chromium: Chromium, seed: Catalog, tmp_path: Path) -> None:
@@ -355,17 +289,6 @@ def test_browser_neighbourhood_view(chromium: Chromium, seed: Catalog, tmp_path:
     run.close()
 
 
-def test_browser_hostile_text_runs_no_script(chromium: Chromium, tmp_path: Path) -> None:
-    cat = _hostile()
-    run = _open(chromium, pages.route_page(cat, plan(cat, have=[], role="r")), "hostile", tmp_path)
-    assert run.js("window.pwned === undefined") is True
-    assert run.js("document.querySelectorAll('img').length") == 0
-    assert "Role </script>" in run.js("document.getElementById('sg-title').textContent")
-    tip = run.hover("c1")  # the tooltip shows the text, it does not parse it
-    assert '<img src=x onerror="window.pwned=2">' in tip
-    assert run.js("document.querySelectorAll('img').length") == 0 and run.js("window.pwned === undefined")
-    assert run.errors() == []
-    run.close()
 
 
 def test_browser_large_graph_becomes_interactive(chromium: Chromium, tmp_path: Path) -> None:

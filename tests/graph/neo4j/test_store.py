@@ -29,13 +29,13 @@ SEED = load_catalog()
 
 def _drop(catalog: Catalog, ids: set[str]) -> Catalog:
     return Catalog(name=catalog.name, sources=catalog.sources, situations=catalog.situations,
-                   **{attr: [x for x in getattr(catalog, attr) if x.id not in ids]
+                   subscriptions=catalog.subscriptions, **{attr: [x for x in getattr(catalog, attr) if x.id not in ids]
                       for attr in ("skills", "courses", "programs", "certs", "roles")})
 
 
 def _with(catalog: Catalog, attr: str, items: list[Any]) -> Catalog:
-    data: dict[str, Any] = {a: list(getattr(catalog, a)) for a in
-                            ("sources", "situations", "skills", "courses", "programs", "certs", "roles")}
+    data: dict[str, Any] = {a: list(getattr(catalog, a)) for a in ("sources", "situations", "subscriptions", "skills",
+                                                                    "courses", "programs", "certs", "roles")}
     data[attr] = items
     return Catalog(name=catalog.name, **data)
 
