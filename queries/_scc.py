@@ -34,14 +34,22 @@ def catalog_components(cp: Compiled) -> dict[Node, int]:
     return cp.components
 
 
+def _cyclic(cp: Compiled) -> dict[Node, int]:
+    """The nodes of the catalog's components of more than one node, with their component."""
+    if cp.cyclic is None:
+        whole = catalog_components(cp)
+        size: dict[int, int] = {}
+        for c in whole.values():
+            size[c] = size.get(c, 0) + 1
+        cp.cyclic = {n: c for n, c in whole.items() if size[c] > 1}
+    return cp.cyclic
+
+
 def components(cp: Compiled, acts: set[int], facts: set[int]) -> dict[Node, int]:
     """The components of the subgraph of ``acts`` and ``facts`` (node -> number)."""
-    whole = catalog_components(cp)
-    size: dict[int, int] = {}
-    for c in whole.values():
-        size[c] = size.get(c, 0) + 1
+    whole = _cyclic(cp)
     nodes: list[Node] = [("a", a) for a in sorted(acts)] + [("f", f) for f in sorted(facts)]
-    inner = [n for n in nodes if size[whole[n]] > 1]
+    inner = [n for n in nodes if n in whole]
     succ: dict[Node, list[Node]] = {n: [] for n in inner}
     for kind, i in inner:
         if kind != "a":
@@ -49,10 +57,10 @@ def components(cp: Compiled, acts: set[int], facts: set[int]) -> dict[Node, int]
         act = cp.actions[i]
         here = whole[("a", i)]
         for f in act.pre:
-            if f in facts and whole[("f", f)] == here:
+            if f in facts and whole.get(("f", f)) == here:
                 succ[("f", f)].append(("a", i))
         for f in act.add:
-            if f in facts and whole[("f", f)] == here:
+            if f in facts and whole.get(("f", f)) == here:
                 succ[("a", i)].append(("f", f))
     out = tarjan(inner, succ)
     n = max(out.values(), default=-1) + 1
