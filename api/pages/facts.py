@@ -54,6 +54,7 @@ def facts(catalog: Catalog, kind: Kind, item: Any) -> list[str]:
         add("prep hours", f"{item.prep_hours:g}" if item.prep_hours else None)
         add("recommended experience", f"{item.recommended_experience_years:g} years"
             if item.recommended_experience_years else None)
+        add("warning", item.caution_quoted)
         add("requires", _list([_requirement(r) for r in item.requires]))
         add("validates", _list(item.validates))
         add("awarded for", item.program)

@@ -80,11 +80,12 @@
     return out;
   }
 
-  function summary(plan, w) {
+  function summary(plan, w, nth) {
     var bits = [plural(plan.total_steps, "step"), num(plan.total_hours) + " h", money(plan.total_cost_usd)];
     if (plan.steps.length) { bits.push(plural(w.total, "week") + " at " + num(w.perWeek) + " h/week"); }
-    var proof = !plan.feasible ? "no complete route" : plan.optimal ? "proven optimal" :
-      "best found, not proven optimal";
+    // An alternative is proven the cheapest route that differs from those before it, not the cheapest.
+    var proof = !plan.feasible ? "no complete route" : plan.optimal ? (nth ? "proven next best" : "proven optimal") :
+      (nth ? "found, not proven next best" : "best found, not proven optimal");
     bits.push(proof + " (" + plan.objective + ")");
     return el("p", {cls: "sgr-summary", "data-feasible": String(plan.feasible)}, [bits.join(" \u00b7 ")]);
   }
@@ -235,7 +236,7 @@
     element.replaceChildren.apply(element, plans.map(function (p, i) {
       var w = weeks(p, (options || {}).pace);
       return el("details", {cls: "sgr-alternative", "data-alternative": String(i + 1)}, [
-        el("summary", {}, ["Alternative " + (i + 1) + ": ", summary(p, w).textContent]),
+        el("summary", {}, ["Alternative " + (i + 1) + ": ", summary(p, w, i + 1).textContent]),
         el("ol", {cls: "sgr-alt-steps"}, p.steps.map(function (s) {
           return el("li", {"data-id": s.id, text: s.title + " (" + num(s.hours) + " h, " + price(s) + ")"});
         })),

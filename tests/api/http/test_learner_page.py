@@ -186,6 +186,9 @@ def test_a_person_plans_a_route(chromium: Chromium, server: str, seed: Catalog) 
                           " [...d.querySelectorAll('li')].map(li => li.dataset.id))")
     assert alternatives == [[s.id for s in a.steps] for a in expected.alternatives]
     assert len(alternatives) == 2
+    # an alternative is the next best, never "proven optimal"
+    labels = run.js("[...document.querySelectorAll('.sgr-alternative summary')].map(e => e.textContent)")
+    assert all("proven next best" in t and "proven optimal" not in t for t in labels), labels
     # the state is in the address: opening it again plans the same route
     url = run.js("location.href")
     query = parse_qs(urlparse(url).query)

@@ -148,6 +148,8 @@ def test_hover_shows_the_facts(seed: Catalog, catalog_html: str) -> None:
     assert "source: " + source.title[:40] in title
     cert = next(c for c in seed.certs if c.kind == "vendor-exam" and c.exam_cost_usd)
     assert "exam cost: $" in nodes[cert.id]["title"] and "prep hours" in nodes[cert.id]["title"]
+    assert "warning: \"Attempting the exam without relevant hands-on experience first isn't realistic" in \
+        nodes["google-pmle"]["title"]
     role = seed.roles[0]
     assert "essential" in nodes[role.id]["title"]
 
