@@ -156,6 +156,7 @@ class Model:
         self.acts = sorted(acts)
         self.primary = primary
         self.time_limit = time_limit
+        self.budget = budget
         self.steps = [a for a in self.acts if cp.actions[a].is_step]
         col: dict[int, int] = {a: i for i, a in enumerate(self.acts)}
         self.col = col

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 import queries._solver as solver_module
+from loaders import load_catalog
 from queries._landmarks import landmarks
 from queries._relaxation import relaxation_route
-from queries._solver import Model
-from queries.planner import PlanRequest, _Planner
+from queries._solver import Model, Solution
+from queries.planner import PlanRequest, _Planner, plan
 from tests.queries.random_catalogs import random_catalog, random_request
 
 
@@ -57,3 +58,40 @@ def test_the_relaxation_leaves_the_model_integer() -> None:
     relaxation_route(model)
     assert list(model.h.getLp().integrality_) == before
     assert np.count_nonzero(model.integer) == sum(int(v) for v in before)
+
+
+def test_a_budget_one_dollar_under_the_cheapest_route_has_no_route() -> None:
+    """Subscription months are whole in a route and fractional in the LP: an LP optimum
+    with fractional months must not pass for a route (it would break the budget)."""
+    cat = load_catalog()
+    checked = 0
+    for s in cat.situations:
+        if not (s.role or s.cert):
+            continue
+        target = {"have": s.have, "role": s.role, "cert": s.cert}
+        cheapest = plan(cat, objective="cost", **target)
+        if not cheapest.feasible or cheapest.total_cost_usd < 1:
+            continue
+        within = plan(cat, budget=cheapest.total_cost_usd, **target)
+        assert within.feasible and within.total_cost_usd <= cheapest.total_cost_usd + 1e-9, s.id
+        under = plan(cat, budget=cheapest.total_cost_usd - 1, **target)
+        assert not under.feasible, (s.id, under.total_cost_usd, [x.id for x in under.steps])
+        checked += 1
+    assert checked >= 5
+
+
+def test_the_lp_path_answers_most_seed_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    cat = load_catalog()
+    answers: list[bool] = []
+    real = solver_module.relaxation_route
+
+    def counted(model: Model) -> Solution | None:
+        out = real(model)
+        answers.append(out is not None)
+        return out
+
+    monkeypatch.setattr(solver_module, "relaxation_route", counted)
+    for s in cat.situations:
+        if s.role or s.cert:
+            assert plan(cat, have=s.have, role=s.role, cert=s.cert).optimal
+    assert answers and sum(answers) >= len(answers) // 2, answers
