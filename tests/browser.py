@@ -300,38 +300,46 @@ class PageRun:
     def hover(self, node: str) -> str:
         """Move the mouse onto ``node`` and return the tooltip's text ("" if none shows).
 
-        The node is brought into view first and the move waits until the node is really
-        under the point: an earlier animated move (a search zooming to its match) may
-        still be carrying the view away, and a hover on the wrong spot shows nothing.
+        First waits until the node stands still in graph coordinates (pages switch
+        physics off once laid out; a node that still moves here is a page defect the
+        caller's assertion will show), then brings it into view, checks it is really
+        under the point (``getNodeAt``) and moves the mouse there. Re-focusing before
+        each look would hide a moving node, since the view follows it, so steadiness is
+        judged on the graph positions, not on the screen point.
         """
+        position = f"(() => {{ const p = skillgraph.network.getPositions([{json.dumps(node)}])[{json.dumps(node)}];" \
+                   " return p ? [p.x, p.y] : null; })()"
         where = (f"(() => {{ const n = skillgraph.network, id = {json.dumps(node)};"
                  " n.focus(id, {scale: 1.5, animation: false}); n.redraw();"
                  " const p = n.canvasToDOM(n.getPositions([id])[id]);"
                  " const r = document.querySelector('#sg-network canvas').getBoundingClientRect();"
                  " const inside = p.x > 0 && p.y > 0 && p.x < r.width && p.y < r.height;"
                  " return [r.left + p.x, r.top + p.y, inside && n.getNodeAt(p) === id]; })()")
+        tooltip = ("(() => { const t = document.querySelector('.vis-tooltip');"
+                   " return t && t.style.visibility !== 'hidden' ? t.innerText : ''; })()")
+        settle = time.perf_counter() + 5
+        last = self.js(position)
+        while last is not None and time.perf_counter() < settle:
+            time.sleep(0.2)
+            now = self.js(position)
+            if now is not None and abs(now[0] - last[0]) < 0.5 and abs(now[1] - last[1]) < 0.5:
+                break
+            last = now
         for _attempt in range(3):
-            settle = time.perf_counter() + 5
             x, y, under = self.js(where)
-            while time.perf_counter() < settle:
-                time.sleep(0.2)
-                x2, y2, under = self.js(where)
-                steady = abs(x2 - x) < 0.5 and abs(y2 - y) < 0.5
-                x, y = x2, y2
-                if steady and under:
-                    break
-            for dx in (0, 1, 2):
-                self.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + dx, "y": y},
-                                  self.session)
-            deadline = time.perf_counter() + 3
-            while time.perf_counter() < deadline:
-                text = self.js("(() => { const t = document.querySelector('.vis-tooltip');"
-                               " return t && t.style.visibility !== 'hidden' ? t.innerText : ''; })()")
-                if text:
-                    return str(text)
-                time.sleep(0.1)
+            if under:
+                for dx in (0, 1, 2):
+                    self.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x + dx, "y": y},
+                                      self.session)
+                deadline = time.perf_counter() + 3
+                while time.perf_counter() < deadline:
+                    text = self.js(tooltip)
+                    if text:
+                        return str(text)
+                    time.sleep(0.1)
             # move away so the next attempt is a fresh hover
             self.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 1, "y": 1}, self.session)
+            time.sleep(0.2)
         return ""
 
     def screenshot(self) -> bytes:

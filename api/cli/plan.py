@@ -56,6 +56,8 @@ def register(sub: Any) -> None:
     p.add_argument("--have", type=csv, default=[], help="what you have")
     p.add_argument("-k", type=whole(1, 100), default=5, help="how many roles, 1-100 (default: 5)")
     p.add_argument("--objective", choices=OBJECTIVES, default="hours")
+    p.add_argument("--hours-per-week", type=number(0.5, 168), default=10.0,
+                   help="your pace: monthly subscriptions are billed by it (default: 10)")
     add_format(p)
     p.set_defaults(handler=run_roles)
 
@@ -64,6 +66,8 @@ def register(sub: Any) -> None:
     p.add_argument("--role", required=True)
     p.add_argument("--have", type=csv, default=[])
     p.add_argument("--objective", choices=OBJECTIVES, default="hours")
+    p.add_argument("--hours-per-week", type=number(0.5, 168), default=10.0,
+                   help="your pace: the route's schedule, and monthly subscriptions are billed by it (default: 10)")
     add_format(p)
     p.set_defaults(handler=run_gap)
 
@@ -124,13 +128,15 @@ def _render_advice(sit: Situation, verdicts: list[Verdict]) -> str:
 
 
 def run_roles(args: argparse.Namespace) -> int:
-    rows = closest_roles(load(args), args.have, args.k, objective=args.objective)
+    rows = closest_roles(load(args), args.have, args.k, objective=args.objective,
+                         hours_per_week=args.hours_per_week)
     emit(args, {"data": [r.model_dump() for r in rows], "count": len(rows)}, lambda: _render_roles(rows))
     return 0
 
 
 def run_gap(args: argparse.Namespace) -> int:
-    g = gap(load(args), have=args.have, role=args.role, objective=args.objective)
+    g = gap(load(args), have=args.have, role=args.role, objective=args.objective,
+            hours_per_week=args.hours_per_week)
     emit(args, g.model_dump(mode="json"), lambda: _render_gap(g))
     return 0
 

@@ -31,8 +31,9 @@ Caveats
   iterations inversely proportional to the node count (an iteration costs
   about n log n), then physics is switched off; edges are straight and hidden
   while dragging or zooming. A 2,000-node page does not hang the browser
-  (``benchmarks/bench_pages.py`` measures it). Route pages pin the learner,
-  the steps and the target, and switch physics off once laid out too.
+  (``benchmarks/bench_pages.py`` measures it). Every page switches physics
+  off once laid out: a force layout left running slowly rotates the whole
+  graph, so nodes would drift from under the mouse.
 - When the layout has settled and the first frame is drawn, the page sets
   ``window.skillgraph.ready`` (and ``<body data-ready="true">``),
   ``readyMs`` (since its script started) and ``readyAt`` (since navigation

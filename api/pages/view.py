@@ -73,7 +73,7 @@ class View:
     steps: list[StepRow] = field(default_factory=list)
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
     edges: list[dict[str, Any]] = field(default_factory=list)
-    freeze_after_layout: bool = False
+    freeze_after_layout: bool = True  # physics off once laid out, so nothing drifts under the mouse
     focus: list[str] = field(default_factory=list)  # nodes the first view fits; default all
 
     def add_node(self, id_: str, *, role: str = "plain", order: int | None = None, x: float | None = None,

@@ -125,20 +125,3 @@ def test_cli_flags_the_exam_in_the_header_and_on_its_step(run: Any) -> None:
 def test_cli_experience_usage_errors(run: Any, argv: list[str]) -> None:
     code, out, err = run("plan", "--cert", "google-pmle", *argv)
     assert code == 2 and out == "" and "experience" in err
-
-
-def test_http_takes_experience_years(seed_client: Any) -> None:
-    body = {"have": HAVE, "target": {"cert": "google-pmle"}, "experience_years": 1}
-    r = seed_client.post("/plan", json=body)
-    assert r.status_code == 200
-    step = next(s for s in r.json()["steps"] if s["id"] == "google-pmle")
-    assert step["recommended_experience_years"] == 3 and step["notes"][0].startswith("over your experience")
-    r = seed_client.post("/plan", json={**body, "constraints": {"respect_experience": True}})
-    assert r.status_code == 200 and not r.json()["feasible"]
-    assert any("over your experience" in u["reason"] for u in r.json()["unreachable"])
-    r = seed_client.post("/plan", json={"have": HAVE, "target": {"cert": "google-pmle"},
-                                        "constraints": {"respect_experience": True}})
-    assert r.status_code == 422
-    assert any("respect_experience needs experience_years" in e["msg"] for e in r.json()["errors"])
-    r = seed_client.post("/plan", json={**body, "experience_years": -2})
-    assert r.status_code == 422 and r.json()["errors"][0]["path"] == "body.experience_years"

@@ -133,3 +133,16 @@ def test_cli_table_and_json_show_the_bill(run: Any) -> None:
     assert data["subscriptions"][0]["id"] == "coursera"
     assert round(sum(s["cost_usd"] for s in data["steps"]), 2) == data["total_cost_usd"]
     assert all(s["cost_basis"] for s in data["steps"])
+
+
+def test_roles_and_gap_take_the_pace(run: Any) -> None:
+    costs = {}
+    for pace in ("2", "40"):
+        code, out = run("roles", "--have", "python,sql", "-k", "11", "--hours-per-week", pace, "--format", "json")
+        costs[pace] = {r["role"]: r["total_cost_usd"] for r in json.loads(out)["data"]}
+    assert all(costs["2"][r] >= costs["40"][r] for r in costs["40"])
+    assert any(costs["2"][r] > costs["40"][r] for r in costs["40"])  # slower: more months billed
+    code, out = run("gap", "--role", "ml-engineer-gcp", "--have", "python,sql", "--hours-per-week", "5",
+                    "--format", "json")
+    data = json.loads(out)["plan"]
+    assert data["hours_per_week"] == 5 and data["subscriptions"][0]["hours_per_week"] == 5

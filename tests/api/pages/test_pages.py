@@ -203,7 +203,7 @@ def test_catalog_text_is_escaped() -> None:
 
 def test_large_graphs_switch_physics_off(seed: Catalog) -> None:
     small = page_data(pages.catalog_page(seed, kinds=["role"]))
-    assert small["large"] is False and small["freeze"] is False
+    assert small["large"] is False and small["freeze"] is True  # every page stops its physics once laid out
     big = _big_catalog(pages.LARGE_GRAPH + 50)
     data = page_data(pages.catalog_page(big))
     assert len(data["nodes"]) > pages.LARGE_GRAPH
@@ -273,9 +273,14 @@ def test_browser_catalog_view(chromium: Chromium, catalog_html: str, seed: Catal
     assert run.js("skillgraph.search('gradient descent')") == ["gradient-descent"]
     assert run.js("skillgraph.network.getSelectedNodes()") == ["gradient-descent"]
     assert run.js("document.getElementById('sg-find-status').textContent") == "Found gradient-descent."
-    # hovering a node shows its facts
-    run.js("document.querySelector('input[data-kind=course]').click()")
+    # hovering a node shows its facts; the layout is frozen, so re-showing a kind moves nothing
     course = next(c for c in seed.courses if c.cost_usd and c.provider)
+    where = f"skillgraph.network.getPositions([{json.dumps(course.id)}])[{json.dumps(course.id)}]"
+    before = run.js(where)
+    run.js("document.querySelector('input[data-kind=course]').click()")
+    assert run.js("skillgraph.network.physics.physicsEnabled") is False
+    time.sleep(0.5)
+    assert run.js(where) == before, "a node moved after its kind was shown again"
     tip = run.hover(course.id)
     assert course.title in tip and f"hours: {course.hours:g}" in tip and f"provider: {course.provider}" in tip
     assert run.errors() == []
