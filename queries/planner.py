@@ -50,6 +50,7 @@ from queries._prune import (
     relaxed_costs,
     relevant,
     without_redundant,
+    worth_a_start,
 )
 from queries._schedule import schedule
 from queries._solver import Model, Solution, Verdict
@@ -235,12 +236,6 @@ def plan(
     result = _Planner(catalog, request).run()
     result.solve_ms = round((time.perf_counter() - started) * 1000, 3)
     return result
-
-
-#: Up to this many actions, no greedy start and no cost cut: the LP or the MIP alone
-#: answers in well under a millisecond (seed catalog learners: 26 actions median,
-#: 40 at most), and the greedy route and two relaxed-cost passes cost more.
-SMALL_PROBLEM = 60
 
 
 @dataclass
@@ -484,7 +479,7 @@ class _Planner:
                 usable = [u and i not in drop for i, u in enumerate(usable)]
                 facts, acts = relevant(cp, goals, self.initial, usable, must)
         pruned = _Pruned(facts, acts, goals, must)
-        if len(acts) > SMALL_PROBLEM:
+        if worth_a_start(acts):
             self._bound(pruned)
         return pruned
 

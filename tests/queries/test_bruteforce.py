@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+import queries._prune as prune_module
 import queries._solver as solver_module
-import queries.planner as planner_module
 from graph.catalog import Catalog
 from queries.planner import Plan, plan
 from queries.simulate import parse_have, simulate
@@ -122,7 +122,7 @@ def test_route_is_valid_and_optimal_for_the_reachable_goals(seed: int) -> None:
 def test_the_same_with_greedy_start_cost_cut_and_mip_only(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """These catalogs are small: by default no greedy start or cost cut is made and the
     LP relaxation answers first. The path large problems take must hold too."""
-    monkeypatch.setattr(planner_module, "SMALL_PROBLEM", 0)
+    monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
     monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
     _valid_and_optimal(seed)
 

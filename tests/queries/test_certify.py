@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
+import queries._prune as prune_module
 import queries._solver as solver_module
-import queries.planner as planner_module
 from graph.catalog import Catalog
 from loaders import load_catalog
 from queries._compile import compiled
@@ -133,7 +133,7 @@ def lying_solver(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setattr(Model, "_run", run)
     monkeypatch.setattr(Model, "_start", remember_start)
     monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
-    monkeypatch.setattr(planner_module, "SMALL_PROBLEM", 0)
+    monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
     return state
 
 
