@@ -62,6 +62,8 @@ class Compiled:
     program_courses: dict[str, list[str]] = field(default_factory=dict)
     derived: list[int] = field(default_factory=list)  # group and award actions
     derived_users: list[list[int]] = field(default_factory=list)  # fact -> derived actions needing it
+    components: dict[tuple[str, int], int] | None = None  # strongly connected components (queries._scc), lazily
+    cyclic: dict[tuple[str, int], int] | None = None  # the nodes of components of more than one node, lazily
 
     def fact(self, key: Fact) -> int:
         fid = self.fact_id.get(key)

@@ -41,12 +41,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import highspy
 import numpy as np
 
 from queries._compile import Compiled
+from queries._landmarks import Landmarks
+from queries._relaxation import relaxation_route
+from queries._scc import components
+from queries._start import start_vector
 
 __all__ = ["Model", "Solution"]
 
@@ -147,11 +150,13 @@ class Model:
     def __init__(self, cp: Compiled, acts: set[int], facts: set[int], goals: set[int], must: set[int],
                  primary: list[float], hours: list[float], cost: list[float], *,
                  budget: float | None = None, max_hours: float | None = None, time_limit: float = 10.0,
-                 months: Sequence[tuple[float, float, Iterable[int]]] = (), months_in_primary: bool = False):
+                 months: Sequence[tuple[float, float, Iterable[int]]] = (), months_in_primary: bool = False,
+                 landmarks: Landmarks | None = None):
         self.cp = cp
         self.acts = sorted(acts)
         self.primary = primary
         self.time_limit = time_limit
+        self.budget = budget
         self.steps = [a for a in self.acts if cp.actions[a].is_step]
         col: dict[int, int] = {a: i for i, a in enumerate(self.acts)}
         self.col = col
@@ -164,12 +169,23 @@ class Model:
         for a in must:
             lower[col[a]] = 1.0
         rows: list[tuple[float, float, list[int], list[float]]] = []
+        used: list[int] = []  # rows u[used[i]] - x[user[i]] >= 0: a chosen action's fact is used
+        user: list[int] = []
+        if landmarks is not None:  # valid for every route (queries._landmarks): they only tighten the LP
+            for f in landmarks.used:
+                lower[ucol[f]] = 1.0
+            for a in landmarks.dead:
+                upper[col[a]] = 0.0
+            used += [ucol[f] for _, f in landmarks.implied]
+            user += [col[a] for a, _ in landmarks.implied]
 
         comp = self._components(acts, facts)
         size: dict[int, int] = {}
         for c in comp.values():
             size[c] = size.get(c, 0) + 1
         tcol: dict[tuple[str, int], int] = {}
+        self.ucol, self.tcol, self.goals, self.comp = ucol, tcol, goals, comp
+        self.first_col: dict[tuple[int, int], int] = {}  # (achiever, fact) -> its "first achiever" column
 
         def time_col(kind: str, node: int) -> int:
             key = (kind, node)
@@ -189,7 +205,7 @@ class Model:
                 if b not in col:
                     continue
                 if cyclic("f", f) and comp[("a", b)] == comp[("f", f)]:
-                    first = len(lower)
+                    first = self.first_col[(b, f)] = len(lower)
                     lower.append(0.0)
                     upper.append(1.0)
                     integer.append(True)
@@ -203,10 +219,12 @@ class Model:
                     val.append(1.0)
             rows.append((0.0, _INF, idx, val))
         for a in self.acts:
+            ca = col[a]
             for f in cp.actions[a].pre:
                 if f not in ucol:
                     continue  # held from the start
-                rows.append((0.0, _INF, [ucol[f], col[a]], [1.0, -1.0]))
+                used.append(ucol[f])
+                user.append(ca)
                 if cyclic("f", f) and comp[("a", a)] == comp[("f", f)]:
                     rows.append((0.0, _INF, [time_col("a", a), time_col("f", f)], [1.0, -1.0]))
         # A subscription's whole months: an integer m with hours_per_month * m >= its chosen steps' hours.
@@ -233,6 +251,7 @@ class Model:
             rows.append((-_INF, max_hours, [col[a] for a in self.steps], [hours[a] for a in self.steps]))
 
         self.ncols = len(lower)
+        self.integer = integer
         self.h = new_highs()
         h = self.h
         h.setOptionValue("output_flag", False)
@@ -245,39 +264,32 @@ class Model:
         h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
         lp = highspy.HighsLp()
         lp.num_col_ = self.ncols
-        lp.num_row_ = len(rows)
+        lp.num_row_ = len(rows) + len(used)
         lp.col_cost_ = np.zeros(self.ncols)
         lp.col_lower_ = np.array(lower)
         lp.col_upper_ = np.array(upper)
-        lp.row_lower_ = np.array([r[0] for r in rows])
-        lp.row_upper_ = np.array([r[1] for r in rows])
+        lp.row_lower_ = np.concatenate([np.array([r[0] for r in rows]), np.zeros(len(used))])
+        lp.row_upper_ = np.concatenate([np.array([r[1] for r in rows]), np.full(len(used), _INF)])
         starts, index, value = [0], [], []
         for r in rows:
             index.extend(r[2])
             value.extend(r[3])
             starts.append(len(index))
+        pairs = np.empty(2 * len(used), dtype=np.int32)  # the two-entry rows, in one go
+        pairs[0::2], pairs[1::2] = used, user
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
-        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                           for i in integer]
+        lp.a_matrix_.start_ = np.concatenate([np.array(starts, dtype=np.int32),
+                                              starts[-1] + 2 * np.arange(1, len(used) + 1, dtype=np.int32)])
+        lp.a_matrix_.index_ = np.concatenate([np.array(index, dtype=np.int32), pairs])
+        lp.a_matrix_.value_ = np.concatenate([np.array(value, dtype=np.float64), np.tile([1.0, -1.0], len(used))])
         h.passModel(lp)
+        ints = np.flatnonzero(integer).astype(np.int32)  # faster than lp.integrality_ (a list of enums)
+        h.changeColsIntegrality(len(ints), ints, np.ones(len(ints), dtype=np.uint8))
         self._objective()
 
     def _components(self, acts: set[int], facts: set[int]) -> dict[tuple[str, int], int]:
-        """Strongly connected components of the fact/action graph (iterative Tarjan)."""
-        nodes: list[tuple[str, int]] = [("a", a) for a in sorted(acts)] + [("f", f) for f in sorted(facts)]
-        succ: dict[tuple[str, int], list[tuple[str, int]]] = {n: [] for n in nodes}
-        for a in acts:
-            act = self.cp.actions[a]
-            for f in act.pre:
-                if f in facts:
-                    succ[("f", f)].append(("a", a))
-            for f in act.add:
-                if f in facts:
-                    succ[("a", a)].append(("f", f))
-        return _tarjan(nodes, succ)
+        """Strongly connected components of the fact/action graph (see :mod:`queries._scc`)."""
+        return components(self.cp, acts, facts)
 
     def _objective(self) -> None:
         """Choose how the lexicographic objective is solved: one weighted solve when
@@ -342,6 +354,9 @@ class Model:
         if not self.acts:
             return Solution("optimal", set(), 0.0, 0.0)
         deadline = time.perf_counter() + self.time_limit
+        relaxed = relaxation_route(self)  # small problems: the LP optimum is often a route
+        if relaxed is not None and not (accept(relaxed.chosen) if accept else Verdict([], relaxed.chosen)).problems:
+            return relaxed
         tries: list[tuple[str, set[int] | None, bool]] = [("warm start", start, True)] if start else []
         tries += [("cold", None, True), ("cold, presolve off", None, False)]
         notes: list[str] = []
@@ -451,8 +466,15 @@ class Model:
     def _start(self, start: set[int] | None) -> None:
         if start is None:
             return
-        idx = self.cost_cols
-        vals = np.array([1.0 if a in start else 0.0 for a in self.acts] + [float(m) for m in self.needed_months(start)])
+        months = [float(m) for m in self.needed_months(start)]
+        vals = start_vector(self, start)
+        if vals is None:  # not a route of this model: let HiGHS complete the steps it is given
+            idx = self.cost_cols
+            vals = np.array([1.0 if a in start else 0.0 for a in self.acts] + months)
+        else:
+            idx = np.arange(self.ncols, dtype=np.int32)
+            for (m, *_), k in zip(self.months, months, strict=True):
+                vals[m] = k
         self.h.setSolution(len(idx), idx, vals)
 
     def _run(self, deadline: float) -> _Raw:
@@ -485,54 +507,3 @@ def _show(objective: float, weight: float, scale: int) -> str:
     if not math.isfinite(objective):
         return "none"
     return f"{math.floor(objective / weight + 1e-9) / scale:g}"
-
-
-def _tarjan(nodes: list[Any], succ: dict[Any, list[Any]]) -> dict[Any, int]:
-    """Strongly connected components, iteratively. Kept over networkx's on measure:
-    on the 10,000-course benchmark's problems (2,700-10,100 nodes) it takes 22 ms
-    median against 111 ms for building an ``nx.DiGraph`` and running
-    ``strongly_connected_components``."""
-    index: dict[Any, int] = {}
-    low: dict[Any, int] = {}
-    on_stack: set[Any] = set()
-    stack: list[Any] = []
-    comp: dict[Any, int] = {}
-    counter = 0
-    ncomp = 0
-    for root in nodes:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            v, i = work.pop()
-            if i == 0:
-                index[v] = low[v] = counter
-                counter += 1
-                stack.append(v)
-                on_stack.add(v)
-            recurse = False
-            edges = succ[v]
-            while i < len(edges):
-                w = edges[i]
-                i += 1
-                if w not in index:
-                    work.append((v, i))
-                    work.append((w, 0))
-                    recurse = True
-                    break
-                if w in on_stack:
-                    low[v] = min(low[v], index[w])
-            if recurse:
-                continue
-            if low[v] == index[v]:
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    comp[w] = ncomp
-                    if w == v:
-                        break
-                ncomp += 1
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[v])
-    return comp

@@ -39,6 +39,7 @@ from graph.errors import PlanningBug, PlanningError, UnknownId, suggest
 from graph.models import parse_level_ref
 from queries._compile import Action, Compiled, Fact, compiled, derive, fact_label
 from queries._explain import Explainer, Ordered, ordered
+from queries._landmarks import landmarks
 from queries._pricing import Billing
 from queries._prune import (
     dominated,
@@ -49,6 +50,7 @@ from queries._prune import (
     relaxed_costs,
     relevant,
     without_redundant,
+    worth_a_start,
 )
 from queries._schedule import schedule
 from queries._solver import Model, Solution, Verdict
@@ -477,7 +479,7 @@ class _Planner:
                 usable = [u and i not in drop for i, u in enumerate(usable)]
                 facts, acts = relevant(cp, goals, self.initial, usable, must)
         pruned = _Pruned(facts, acts, goals, must)
-        if acts:
+        if worth_a_start(acts):
             self._bound(pruned)
         return pruned
 
@@ -523,7 +525,8 @@ class _Planner:
         months = [(s.usd_per_month, s.hours_per_month, s.members) for s in self.billing.subs]
         return Model(self.cp, p.acts, p.facts, p.goals, p.must, primary, self.hours, self.cost,
                      budget=req.budget if capped else None, max_hours=req.max_hours if capped else None,
-                     time_limit=req.time_limit, months=months, months_in_primary=months_priced)
+                     time_limit=req.time_limit, months=months, months_in_primary=months_priced,
+                     landmarks=landmarks(self.cp, p.acts, p.facts, p.goals))
 
     def _check_route(self, chosen: set[int], p: _Pruned) -> Verdict:
         """A solver's route, checked without the solver: it must replay in order under

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+import queries._prune as prune_module
+import queries._solver as solver_module
 from graph.catalog import Catalog
 from queries.planner import Plan, plan
 from queries.simulate import parse_have, simulate
@@ -113,6 +115,19 @@ def _check_route_is_valid(cat: Catalog, kw: dict[str, Any], o: Oracle, p: Plan, 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_route_is_valid_and_optimal_for_the_reachable_goals(seed: int) -> None:
+    _valid_and_optimal(seed)
+
+
+@pytest.mark.parametrize("seed", SEEDS[::2])
+def test_the_same_with_greedy_start_cost_cut_and_mip_only(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These catalogs are small: by default no greedy start or cost cut is made and the
+    LP relaxation answers first. The path large problems take must hold too."""
+    monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
+    _valid_and_optimal(seed)
+
+
+def _valid_and_optimal(seed: int) -> None:
     cat = catalog(seed)
     for kw in requests(seed):
         where = _describe(cat, kw)

@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+import queries._prune as prune_module
+import queries._solver as solver_module
 from graph.catalog import Catalog
 from loaders import load_catalog
 from queries._compile import compiled
@@ -108,6 +110,9 @@ def lying_solver(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """HiGHS as 1.16.0 misbehaves: the true objective and bound, but the start route as the answer.
 
     ``state["lies"]`` is how many runs lie (then the solver tells the truth).
+    The LP-first path (``queries._relaxation``) is turned off and every problem
+    gets its greedy start (``SMALL_PROBLEM``): the LP runs no MIP and takes no
+    start, so these requests must reach the MIP runs that lie.
     """
     state: dict[str, Any] = {"lies": 1, "runs": 0, "route": None}
     real_run = Model._run
@@ -127,6 +132,8 @@ def lying_solver(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     monkeypatch.setattr(Model, "_run", run)
     monkeypatch.setattr(Model, "_start", remember_start)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
+    monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
     return state
 
 
