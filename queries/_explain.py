@@ -19,7 +19,7 @@ from queries.simulate import State, simulate
 
 if TYPE_CHECKING:
     from queries._solver import Solution
-    from queries.planner import PlanRequest
+    from queries.plan_request import PlanRequest
 
 __all__ = ["Explainer", "Ordered", "ordered"]
 
