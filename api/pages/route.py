@@ -26,7 +26,6 @@ page may only talk to its own origin.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -36,6 +35,7 @@ from markupsafe import Markup
 
 from api.pages.facts import facts, short
 from api.pages.styles import EDGE_STYLES, FADED, FADED_EDGE, FADED_FONT, NODE_STYLES, ROUTE_EDGE
+from api.pages.view import _script_json
 from graph.catalog import Catalog
 from graph.models import parse_level_ref
 from queries.plan_models import Plan
@@ -204,12 +204,3 @@ def _vis(name: str) -> Markup:
         raise ImportError("pyvis is not installed; install skillgraph[server] (pip install 'skillgraph[server]')"
                           ) from err
     return _inline(lib.read_text(encoding="utf-8"), name)
-
-
-def _script_json(value: Any) -> Markup:
-    """JSON that is safe inside ``<script>``: no string can end the element or open a comment."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                     ("\u2029", "\\u2029")):
-        text = text.replace(raw, esc)
-    return Markup(text)

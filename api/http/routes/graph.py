@@ -34,5 +34,5 @@ def get_graph(
     keep = set(ids[:limit])
     nodes = [GraphNode(id=n, type=g.nodes[n]["type"], label=g.nodes[n]["label"]) for n in ids[:limit]]
     edges = [GraphEdge(source=u, target=v, **{k: x for k, x in d.items() if x is not None})
-             for u, v, d in g.edges(keep, data=True) if v in keep]
+             for u, v, d in g.edges(ids[:limit], data=True) if v in keep]  # in node order: stable between starts
     return GraphPublic(nodes=nodes, edges=edges, count=len(nodes), truncated=truncated)
