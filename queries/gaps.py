@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from graph.catalog import Catalog
 from queries.planner import Plan, plan
@@ -50,6 +50,8 @@ class RoleDistance(BaseModel):
     total_steps: int
     missing: int
     unreachable: list[str]
+    unpriced: list[str] = Field(default=[], description="steps of the route with no price in the catalog, "
+                                                        "counted as $0 in total_cost_usd")
 
 
 def gap(catalog: Catalog, *, have: Iterable[str], role: str, objective: str = "hours",
@@ -108,6 +110,7 @@ def closest_roles(catalog: Catalog, have: Iterable[str], k: int = 5, *, objectiv
         out.append(RoleDistance(role=r.id, title=r.title, feasible=p.feasible, objective=objective,
                                 value=value if p.feasible else None, total_hours=p.total_hours,
                                 total_cost_usd=p.total_cost_usd, total_steps=p.total_steps, missing=missing,
-                                unreachable=[u.id for u in p.unreachable if u.importance == "essential"]))
+                                unreachable=[u.id for u in p.unreachable if u.importance == "essential"],
+                                unpriced=[st.id for st in p.steps if st.cost_usd is None]))
     out.sort(key=lambda d: (not d.feasible, d.value if d.value is not None else 0.0, d.missing, d.total_steps, d.role))
     return out[: max(0, k)]

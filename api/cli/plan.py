@@ -253,10 +253,13 @@ def _render_roles(rows: list[RoleDistance]) -> str:
     table = [("role", "route", "hours", "cost", "steps", "missing")]
     for r in rows:
         table.append((r.role, "yes" if r.feasible else "no: " + ", ".join(r.unreachable), hours(r.total_hours),
-                      money(r.total_cost_usd), str(r.total_steps), str(r.missing)))
+                      money(r.total_cost_usd) + (" + ?" if r.unpriced else ""), str(r.total_steps), str(r.missing)))
     widths = [max(len(t[i]) for t in table) for i in range(len(table[0]))]
     out = ["  ".join(c.ljust(w) for c, w in zip(t, widths, strict=True)).rstrip() for t in table]
     out.insert(1, "  ".join("-" * w for w in widths))
+    unpriced = sorted({s for r in rows for s in r.unpriced})
+    if unpriced:
+        out += ["", f"+ ?: the route has steps with no price in the catalog, counted as $0: {', '.join(unpriced)}"]
     return "\n".join(out)
 
 

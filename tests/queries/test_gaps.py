@@ -161,3 +161,16 @@ def test_closest_roles_put_infeasible_roles_last(cat: Catalog) -> None:
 def test_closest_roles_when_a_role_is_already_met(cat: Catalog) -> None:
     ranked = closest_roles(cat, ["python", "sql"], k=1)
     assert ranked[0].role == "analyst" and ranked[0].value == 0 and ranked[0].missing == 0
+
+
+def test_closest_roles_say_which_steps_have_no_price() -> None:
+    from loaders import load_catalog
+    from queries.gaps import closest_roles
+    from queries.planner import plan
+
+    cat = load_catalog()
+    rows = closest_roles(cat, ["python", "sql"], k=11)
+    assert any(r.unpriced for r in rows)
+    for r in rows:
+        p = plan(cat, have=["python", "sql"], role=r.role)
+        assert r.unpriced == [s.id for s in p.steps if s.cost_usd is None], r.role
