@@ -45,6 +45,7 @@ __all__ = [
     "Subscription",
     "WEEKS_PER_MONTH",
     "months_billed",
+    "whole_months",
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # pydantic's regex: $ is the very end
@@ -340,7 +341,12 @@ def months_billed(hours: float, hours_per_week: float) -> int:
     >>> months_billed(100, 10), months_billed(43.3, 10), months_billed(0, 10)
     (3, 1, 0)
     """
-    return max(0, math.ceil(hours / (hours_per_week * WEEKS_PER_MONTH) - 1e-9))
+    return whole_months(hours, hours_per_week * WEEKS_PER_MONTH)
+
+
+def whole_months(hours: float, hours_per_month: float) -> int:
+    """``hours`` in whole months of ``hours_per_month`` (a part month is a month)."""
+    return max(0, math.ceil(hours / hours_per_month - 1e-9))
 
 
 def parse_level(text: str) -> int:

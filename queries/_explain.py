@@ -60,19 +60,19 @@ def ordered(catalog: Catalog, cp: Compiled, chosen: set[int], initial: set[int],
         takeable = [a for a in remaining if all(p in have for p in cp.actions[a].pre)]
         # One step at a time, so a step just made takeable competes at once (a program's next course,
         # the next course on the same subscription).
-        layer = sorted([a for a in takeable if not first[a] & remaining] or takeable, key=key)[:1]
-        if not layer:
+        ready = [a for a in takeable if not first[a] & remaining] or takeable
+        if not ready:
             raise PlanningBug("internal check failed: the solver's steps cannot be ordered")
-        for a in layer:
-            order.append(a)
-            in_block = cp.actions[a].subscription is not None
-            remaining.discard(a)
-            new = [f for f in cp.actions[a].add if f not in have]
-            have.update(new)
-            for f in new:
-                sources[f] = {a}
-            for g, di in derive(cp, have, new, lambda di: di not in blocked):
-                sources[g] = set().union(*(sources.get(p, set()) for p in cp.actions[di].pre))
+        a = min(ready, key=key)
+        order.append(a)
+        in_block = cp.actions[a].subscription is not None
+        remaining.discard(a)
+        new = [f for f in cp.actions[a].add if f not in have]
+        have.update(new)
+        for f in new:
+            sources[f] = {a}
+        for g, di in derive(cp, have, new, lambda di: di not in blocked):
+            sources[g] = set().union(*(sources.get(p, set()) for p in cp.actions[di].pre))
     return order, sources
 
 
@@ -234,14 +234,17 @@ class Explainer:
     def exam_notes(self, cert: str) -> list[str]:
         """What to know before an exam: its recommended experience against yours, and a guide's warning."""
         x, req = self.catalog.cert(cert), self.request
-        years, out = x.recommended_experience_years, []
-        if years and req.under_experienced(years):
-            out.append(f"over your experience: {x.provider or 'the vendor'} recommends {years:g}+ years of hands-on "
-                       f"experience, you have {req.experience_years:g}")
-        elif years and req.experience_years is None:
-            out.append(f"{x.provider or 'the vendor'} recommends {years:g}+ years of hands-on experience before "
-                       "this exam; no course replaces it")
-        if x.caution_quoted and not (years and req.experience_years is not None and not req.under_experienced(years)):
+        years, vendor = x.recommended_experience_years, x.provider or "the vendor"
+        if years and req.experience_years is not None and not req.under_experienced(years):
+            return []  # experienced enough: nothing to warn about
+        out = []
+        if years and req.experience_years is not None:
+            out.append(f"over your experience: {vendor} recommends {years:g}+ years of hands-on experience, you have "
+                       f"{req.experience_years:g}")
+        elif years:
+            out.append(f"{vendor} recommends {years:g}+ years of hands-on experience before this exam; no course "
+                       "replaces it")
+        if x.caution_quoted:
             out.append(x.caution_quoted)
         return out
 

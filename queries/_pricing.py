@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.catalog import Catalog
-from graph.models import WEEKS_PER_MONTH, months_billed
+from graph.models import WEEKS_PER_MONTH, whole_months
 from queries._compile import Compiled
 from queries.plan_models import Step, SubscriptionCost
 
@@ -46,7 +46,7 @@ class Sub:
     members: frozenset[int]
 
     def months(self, hours: float) -> int:
-        return months_billed(hours, self.hours_per_month / WEEKS_PER_MONTH)
+        return whole_months(hours, self.hours_per_month)
 
 
 @dataclass(frozen=True)
@@ -95,21 +95,18 @@ class Billing:
         return self.once[a] + s.usd_per_month * self.hours[a] / s.hours_per_month
 
     def alone(self, a: int) -> float:
-        """The least a route containing ``a`` pays."""
+        """The least a route containing ``a`` pays, and the most ``a`` adds to any route's cost
+        (its hours start at most ceil(h/M) new months)."""
         i = self.sub_of.get(a)
         return self.once[a] + (self.subs[i].usd_per_month * self.subs[i].months(self.hours[a]) if i is not None
                                else 0.0)
-
-    def _most(self, a: int) -> float:
-        """The most ``a`` adds to any route's cost (its hours start at most ceil(h/M) new months)."""
-        return self.alone(a)
 
     def cheaper(self, b: int, a: int) -> bool:
         """``b`` adds no more than ``a`` to the cost of any route without either."""
         ib, ia = self.sub_of.get(b), self.sub_of.get(a)
         if ib is not None and ib == ia:
             return self.once[b] <= self.once[a] and self.hours[b] <= self.hours[a]
-        return self._most(b) <= self.once[a]
+        return self.alone(b) <= self.once[a]
 
     # -- what the plan shows --------------------------------------------------------------
     def price(self, steps: list[Step], action_of: dict[str, int]) -> list[SubscriptionCost]:

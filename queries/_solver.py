@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from graph.models import whole_months
 from queries._compile import Compiled
 from queries._landmarks import Landmarks
 from queries._relaxation import relaxation_route
@@ -237,7 +238,7 @@ class Model:
                 continue
             m = len(lower)
             lower.append(0.0)
-            upper.append(float(math.ceil(sum(hours[a] for a in mine) / per_month - 1e-9)))
+            upper.append(float(whole_months(sum(hours[a] for a in mine), per_month)))
             self.upper[m] = upper[-1]
             integer.append(True)
             rows.append((-_INF, 0.0, [col[a] for a in mine] + [m], [hours[a] for a in mine] + [-per_month]))
@@ -327,7 +328,7 @@ class Model:
 
     def needed_months(self, chosen: set[int]) -> list[int]:
         """Each subscription's whole months for a route (what its month column must be)."""
-        return [max(0, math.ceil(sum(self.hours[a] for a in mine if a in chosen) / per_month - 1e-9))
+        return [whole_months(sum(self.hours[a] for a in mine if a in chosen), per_month)
                 for _, _, per_month, mine in self.months]
 
     def value_of(self, chosen: set[int]) -> float:

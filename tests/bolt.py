@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -243,3 +245,22 @@ def rich_catalog() -> Catalog:
     catalog, issues = parse_catalog(RICH_CATALOG, "rich")
     assert catalog is not None, [str(i) for i in issues if i.severity == "error"]
     return catalog
+
+
+def read_until(proc: subprocess.Popen[str], needle: str, timeout: float = 120) -> list[str]:
+    """The lines a server process prints up to the first containing ``needle`` (or all it printed
+    within ``timeout`` seconds); the process keeps running."""
+    lines: list[str] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if needle in line:
+                break
+        done.set()
+
+    threading.Thread(target=reader, daemon=True).start()
+    done.wait(timeout)
+    return lines

@@ -47,6 +47,23 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
 
 
+@pytest.fixture()
+def run_cli(capsys: pytest.CaptureFixture[str], clean_env: None) -> Any:
+    """``run_cli(*argv)`` runs ``skillgraph`` in process: ``(exit status, stdout, stderr)``; a traceback fails."""
+    from api import cli
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        try:
+            code = cli.main(list(argv))
+        except SystemExit as exit_:  # argparse's own usage errors
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return code, out, err
+
+    return invoke
+
+
 @pytest.fixture(scope="module")
 def seed_client() -> Iterator[Any]:
     """A ``TestClient`` of the HTTP API over the shipped seed: no curator token, nothing from the environment."""

@@ -168,7 +168,8 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
     weeks = (f", {p.weeks} week{'' if p.weeks == 1 else 's'} at {p.hours_per_week:g} h/week"
              if p.weeks is not None and p.hours_per_week else "")
     lines.append(f"total: {_steps(p.total_steps)}, {hours(p.total_hours)}, {money(p.total_cost_usd)}{weeks}")
-    flagged = [s for s in p.steps if any(n.startswith("over your experience") for n in s.notes)]
+    years = p.experience_years
+    flagged = [s for s in p.steps if years is not None and (s.recommended_experience_years or 0) > years + 1e-9]
     for s in flagged:
         lines.extend(_wrapper(width, "! ", "  ").wrap(
             f"step {s.order} {s.id} is over your experience: recommended {s.recommended_experience_years:g}+ years, "

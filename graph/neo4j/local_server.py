@@ -62,6 +62,7 @@ from graph.neo4j.settings import (
 
 __all__ = [
     "HOST",
+    "check_login",
     "ROOT_USER",
     "BoltEndpoint",
     "BoltServer",
@@ -144,6 +145,24 @@ at least 8 characters
             "characters"
         )
     return password
+
+
+def check_login(uri: str, user: str, password: str, database: str, data_dir: Path | str) -> None:
+    """Log in to a server just started on ``data_dir``; a refused password means the
+    directory was created with another one (the server keeps its first password)."""
+    try:
+        import neo4j
+    except ImportError:  # the driver is optional for the server itself
+        return
+    with neo4j.GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        try:
+            with map_driver_errors(uri=uri, user=user, database=database):
+                driver.verify_connectivity()
+        except AuthFailed:
+            raise StoreUnavailable(
+                f"the data directory {data_dir} was created with a different password; "
+                "use that password, or another data directory"
+            ) from None
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -310,19 +329,7 @@ class BoltServer:
             raise
 
     def _check_login(self) -> None:
-        try:
-            import neo4j
-        except ImportError:  # the driver is optional for the server itself
-            return
-        with neo4j.GraphDatabase.driver(self.endpoint.uri, auth=(ROOT_USER, self.password)) as driver:
-            try:
-                with map_driver_errors(uri=self.endpoint.uri, user=ROOT_USER, database=self.database):
-                    driver.verify_connectivity()
-            except AuthFailed:
-                raise StoreUnavailable(
-                    f"the data directory {self.data_dir} was created with a different password; "
-                    "use that password, or another data directory"
-                ) from None
+        check_login(self.endpoint.uri, ROOT_USER, self.password, self.database, self.data_dir)
 
     def stop(self) -> None:
         """Stop the server; committed data is on disk. Safe to call twice."""

@@ -42,12 +42,12 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from graph.errors import AuthFailed, PortInUse, StoreUnavailable
-from graph.neo4j.errors import map_driver_errors
+from graph.errors import PortInUse, StoreUnavailable
 from graph.neo4j.local_server import (
     HOST,
     BoltEndpoint,
     bolt_answers,
+    check_login,
     claim_data_dir,
     free_port,
     read_lines,
@@ -297,20 +297,7 @@ class Neo4jServer:
         return None
 
     def _check_login(self) -> None:
-        try:
-            import neo4j
-        except ImportError:  # the driver is optional for the server itself
-            return
-        uri = self.endpoint.uri
-        with neo4j.GraphDatabase.driver(uri, auth=(NEO4J_USER, self.password)) as driver:
-            try:
-                with map_driver_errors(uri=uri, user=NEO4J_USER, database=self.database):
-                    driver.verify_connectivity()
-            except AuthFailed:
-                raise StoreUnavailable(
-                    f"the data directory {self.data_dir} was created with a different password; "
-                    "use that password, or another data directory"
-                ) from None
+        check_login(self.endpoint.uri, NEO4J_USER, self.password, self.database, self.data_dir)
 
     def _end_process(self, timeout: float = 90.0) -> int | None:
         proc, self._process = self._process, None

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from api import cli
 from graph.catalog import Catalog
 from graph.errors import PlanningError
 from queries.gaps import gap
@@ -91,30 +90,17 @@ def test_the_pmle_warning_appears_wherever_the_exam_does(seed: Catalog) -> None:
     assert item.reason and words in item.reason
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], clean_env: None) -> Any:
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = cli.main(list(argv))
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
-
-
-def test_cli_flags_the_exam_in_the_header_and_on_its_step(run: Any) -> None:
-    code, out, _ = run("plan", "--cert", "google-pmle", "--have", "python,sql", "--experience-years", "1")
+def test_cli_flags_the_exam_in_the_header_and_on_its_step(run_cli: Any) -> None:
+    code, out, _ = run_cli("plan", "--cert", "google-pmle", "--have", "python,sql", "--experience-years", "1")
     assert code == 0
     head, _, table = out.partition("\n\n")
     step = next(line.split()[0] for line in table.splitlines() if line.split()[1:2] == ["google-pmle"])
     assert f"! step {step} google-pmle is over your experience: recommended 3+ years, you have 1" in " ".join(
         head.split())
     assert "! over your experience" in table
-    code, out, _ = run("show", "google-pmle")
+    code, out, _ = run_cli("show", "google-pmle")
     assert "isn't realistic" in out and "caution from: guide-mle-certification" in out
-    code, out, _ = run("plan", "--cert", "google-pmle", "--have", "python", "--experience-years", "1",
+    code, out, _ = run_cli("plan", "--cert", "google-pmle", "--have", "python", "--experience-years", "1",
                        "--respect-experience", "--format", "json")
     data = json.loads(out)
     assert code == 3 and data["experience_years"] == 1 and not data["steps"]
@@ -122,6 +108,6 @@ def test_cli_flags_the_exam_in_the_header_and_on_its_step(run: Any) -> None:
 
 @pytest.mark.parametrize("argv", [["--respect-experience"], ["--experience-years", "-1"],
                                   ["--experience-years", "90"], ["--experience-years", "x"]])
-def test_cli_experience_usage_errors(run: Any, argv: list[str]) -> None:
-    code, out, err = run("plan", "--cert", "google-pmle", *argv)
+def test_cli_experience_usage_errors(run_cli: Any, argv: list[str]) -> None:
+    code, out, err = run_cli("plan", "--cert", "google-pmle", *argv)
     assert code == 2 and out == "" and "experience" in err

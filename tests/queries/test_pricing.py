@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from api import cli
 from graph.catalog import Catalog
 from graph.models import months_billed
 from loaders.files import parse_catalog
@@ -113,36 +112,28 @@ def test_the_seed_bills_coursera_by_the_month(seed: Catalog) -> None:
     assert slow.total_cost_usd - fast.total_cost_usd == 49 * (a.months_billed - b.months_billed)
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], clean_env: None) -> Any:
-    def invoke(*argv: str) -> tuple[int, str]:
-        code = cli.main(list(argv))
-        return code, capsys.readouterr().out
-
-    return invoke
-
-
-def test_cli_table_and_json_show_the_bill(run: Any) -> None:
-    code, out = run("plan", "--role", "ml-engineer-gcp", "--have", "python,sql", "--hours-per-week", "20")
+def test_cli_table_and_json_show_the_bill(run_cli: Any) -> None:
+    code, out, _ = run_cli("plan", "--role", "ml-engineer-gcp", "--have", "python,sql", "--hours-per-week", "20")
     assert code == 0
     bill = out.split("Billed monthly:\n", 1)[1].split("\n\n")[0]
     assert "Coursera paid access for steps" in bill and "at 20 h/week" in bill and "x $49 =" in bill
     assert "cost: its share by hours of Coursera paid access" in out
-    code, out = run("plan", "--role", "ml-engineer-gcp", "--have", "python,sql", "--format", "json")
+    code, out, _ = run_cli("plan", "--role", "ml-engineer-gcp", "--have", "python,sql", "--format", "json")
     data = json.loads(out)
     assert data["subscriptions"][0]["id"] == "coursera"
     assert round(sum(s["cost_usd"] for s in data["steps"]), 2) == data["total_cost_usd"]
     assert all(s["cost_basis"] for s in data["steps"])
 
 
-def test_roles_and_gap_take_the_pace(run: Any) -> None:
+def test_roles_and_gap_take_the_pace(run_cli: Any) -> None:
     costs = {}
     for pace in ("2", "40"):
-        code, out = run("roles", "--have", "python,sql", "-k", "11", "--hours-per-week", pace, "--format", "json")
+        code, out, _ = run_cli("roles", "--have", "python,sql", "-k", "11", "--hours-per-week", pace,
+                               "--format", "json")
         costs[pace] = {r["role"]: r["total_cost_usd"] for r in json.loads(out)["data"]}
     assert all(costs["2"][r] >= costs["40"][r] for r in costs["40"])
     assert any(costs["2"][r] > costs["40"][r] for r in costs["40"])  # slower: more months billed
-    code, out = run("gap", "--role", "ml-engineer-gcp", "--have", "python,sql", "--hours-per-week", "5",
+    code, out, _ = run_cli("gap", "--role", "ml-engineer-gcp", "--have", "python,sql", "--hours-per-week", "5",
                     "--format", "json")
     data = json.loads(out)["plan"]
     assert data["hours_per_week"] == 5 and data["subscriptions"][0]["hours_per_week"] == 5

@@ -8,27 +8,12 @@ from typing import Any
 
 import pytest
 
-from api import cli
 from tests.bolt import wipe
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], clean_env: None) -> Any:
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = cli.main(list(argv))
-        except SystemExit as exit_:  # argparse's own usage errors
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
-
-    return invoke
-
-
 @pytest.mark.parametrize("constraint", [["--max-hours", "10"], ["--providers", "Google Cloud,Kaggle"]])
-def test_a_partial_route_says_what_is_proven_without_contradiction(run: Any, constraint: list[str]) -> None:
-    code, out, _ = run("plan", "--role", "ml-engineer-gcp", "--have", "python,sql", *constraint)
+def test_a_partial_route_says_what_is_proven_without_contradiction(run_cli: Any, constraint: list[str]) -> None:
+    code, out, _ = run_cli("plan", "--role", "ml-engineer-gcp", "--have", "python,sql", *constraint)
     head = " ".join(out.split("\nNot reachable:")[0].split())
     assert "NOT feasible" in head or "NO ROUTE" in head
     assert "; proven optimal" not in head
@@ -37,22 +22,22 @@ def test_a_partial_route_says_what_is_proven_without_contradiction(run: Any, con
 
 
 @pytest.mark.parametrize("k", ["0", "-2"])
-def test_roles_k_out_of_range_is_a_usage_error(run: Any, k: str) -> None:
-    code, out, err = run("roles", "--have", "python", "-k", k)
+def test_roles_k_out_of_range_is_a_usage_error(run_cli: Any, k: str) -> None:
+    code, out, err = run_cli("roles", "--have", "python", "-k", k)
     assert code == 2 and out == ""
     assert "-k" in err and "1 to 100" in err
 
 
-def test_a_role_and_a_cert_are_both_named(run: Any) -> None:
-    code, out, _ = run("plan", "--role", "ml-engineer-gcp", "--cert", "aws-mla", "--have", "python,sql")
+def test_a_role_and_a_cert_are_both_named(run_cli: Any) -> None:
+    code, out, _ = run_cli("plan", "--role", "ml-engineer-gcp", "--cert", "aws-mla", "--have", "python,sql")
     assert code == 0
     title = out.splitlines()[0]
     assert title.startswith("Route to ml-engineer-gcp (") and " and aws-mla (" in title
-    code, out, _ = run("plan", "--role", "ml-engineer-gcp", "--cert", "aws-mla", "--have", "python,sql",
+    code, out, _ = run_cli("plan", "--role", "ml-engineer-gcp", "--cert", "aws-mla", "--have", "python,sql",
                        "--format", "json")
     exam = next(s for s in json.loads(out)["steps"] if s["id"] == "aws-mla")
     assert exam["reason"] == "Gives aws-mla for cert aws-mla"  # the role does not value aws-mla
-    code, out, _ = run("plan", "--role", "ml-engineer-gcp", "--cert", "google-pmle", "--have", "python,sql",
+    code, out, _ = run_cli("plan", "--role", "ml-engineer-gcp", "--cert", "google-pmle", "--have", "python,sql",
                        "--format", "json", "--include-optional")
     exam = next(s for s in json.loads(out)["steps"] if s["id"] == "google-pmle")
     assert exam["reason"].startswith("Gives google-pmle for role ml-engineer-gcp and cert google-pmle")
@@ -62,25 +47,25 @@ def test_a_role_and_a_cert_are_both_named(run: Any) -> None:
     (lambda d: (d / "empty.yaml", d.joinpath("empty.yaml").write_text("")), "holds no catalog"),
     (lambda d: (d / "adir", d.joinpath("adir").mkdir()), "adir: is a directory"),
 ])
-def test_validate_refuses_an_empty_file_and_a_directory(run: Any, tmp_path: Path, make: Any, says: str) -> None:
+def test_validate_refuses_an_empty_file_and_a_directory(run_cli: Any, tmp_path: Path, make: Any, says: str) -> None:
     path, _ = make(tmp_path)
     for argv in (["validate", str(path)], ["roles", "--catalog", str(path), "--have", "x"],
                  ["catalog", "stats", "--catalog", str(path)]):
-        code, out, err = run(*argv)
+        code, out, err = run_cli(*argv)
         assert code == 1, argv
         assert says in out + err, (argv, out, err)
         assert "unsupported file type" not in out + err
 
 
 @pytest.mark.parametrize("value", ["-3", "0", "200"])
-def test_hours_per_week_has_one_rule_and_one_message(run: Any, value: str) -> None:
-    code, _, err = run("plan", "--role", "ml-engineer-gcp", "--hours-per-week", value)
+def test_hours_per_week_has_one_rule_and_one_message(run_cli: Any, value: str) -> None:
+    code, _, err = run_cli("plan", "--role", "ml-engineer-gcp", "--hours-per-week", value)
     assert code == 2
     assert "--hours-per-week: must be a number from 0.5 to 168" in err, err
 
 
-def test_show_lists_a_roles_needs_once_and_readably(run: Any) -> None:
-    code, out, _ = run("show", "ml-engineer-gcp")
+def test_show_lists_a_roles_needs_once_and_readably(run_cli: Any) -> None:
+    code, out, _ = run_cli("show", "ml-engineer-gcp")
     assert code == 0
     assert "{" not in out and '"skill"' not in out
     assert out.count("needs:") == 1
@@ -88,34 +73,34 @@ def test_show_lists_a_roles_needs_once_and_readably(run: Any) -> None:
     assert "python L2" in out and "drift-detection (optional)" in out
 
 
-def test_catalog_stats_summarises_its_warnings(run: Any) -> None:
-    code, out, _ = run("catalog", "stats")
+def test_catalog_stats_summarises_its_warnings(run_cli: Any) -> None:
+    code, out, _ = run_cli("catalog", "stats")
     assert code == 0
     assert "warning:" not in out
     summary = [line for line in out.splitlines() if line.strip().startswith("warnings:")]
     assert len(summary) == 1 and "--verbose" in summary[0]
     n = int(summary[0].split(":")[1].split()[0])
-    code, out, _ = run("catalog", "stats", "--verbose")
+    code, out, _ = run_cli("catalog", "stats", "--verbose")
     assert out.count("warning:") == n > 0
 
 
-def test_one_step_is_one_step(run: Any) -> None:
-    code, out, _ = run("plan", "--situation", "ml-practitioner-wants-credential")
+def test_one_step_is_one_step(run_cli: Any) -> None:
+    code, out, _ = run_cli("plan", "--situation", "ml-practitioner-wants-credential")
     assert code == 0
     assert "total: 1 step, " in out and "1 steps" not in out
 
 
-def test_export_counts_its_errors_consistently(bolt_env: dict[str, str], bolt_driver: Any, run: Any,
+def test_export_counts_its_errors_consistently(bolt_env: dict[str, str], bolt_driver: Any, run_cli: Any,
                                                monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for key, value in bolt_env.items():
         monkeypatch.setenv(key, value)
     database = bolt_env["NEO4J_DATABASE"]
     wipe(bolt_driver, database)
-    code, _, err = run("db", "load", "--quiet")
+    code, _, err = run_cli("db", "load", "--quiet")
     assert code == 0, err
     bolt_driver.execute_query("MATCH (c:Course {id: 'py4e'}) CREATE (c)-[:TEACHES {level: 1}]->(:Skill)",
                               database_=database)
-    code, out, err = run("export", str(tmp_path / "out.yaml"))
+    code, out, err = run_cli("export", str(tmp_path / "out.yaml"))
     assert code == 1 and not (tmp_path / "out.yaml").exists()
     lines = err.strip().splitlines()
     first = lines[0]

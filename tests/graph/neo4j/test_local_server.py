@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from graph.neo4j.local_server import (
 )
 from graph.neo4j.settings import DEV_PASSWORD
 from graph.neo4j.store import Neo4jStore
-from tests.bolt import assert_same_catalog, rich_catalog
+from tests.bolt import assert_same_catalog, read_until, rich_catalog
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -87,30 +86,12 @@ def _serve_cli(data: Path, port: int, password: str, cwd: Path) -> subprocess.Po
                             cwd=str(cwd), stdin=subprocess.DEVNULL)
 
 
-def _read_until(proc: subprocess.Popen[str], needle: str, timeout: float = 120) -> list[str]:
-    lines: list[str] = []
-    done = threading.Event()
-
-    def reader() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if needle in line:
-                done.set()
-                return
-        done.set()
-
-    threading.Thread(target=reader, daemon=True).start()
-    done.wait(timeout)
-    return lines
-
-
 def test_db_serve_keeps_data_across_a_clean_stop_and_refuses_another_password(tmp_path: Path) -> None:
     data, port, password = tmp_path / "db", free_port(), "curator-password-1"
     data.mkdir()
     proc = _serve_cli(data, port, password, cwd=tmp_path)
     try:
-        lines = _read_until(proc, "press Ctrl-C")
+        lines = read_until(proc, "press Ctrl-C")
         out = "".join(lines)
         assert f"Bolt server ready at bolt://localhost:{port}" in out, out + (proc.stderr.read() if proc.poll() else "")
         assert password not in out  # the password is never printed

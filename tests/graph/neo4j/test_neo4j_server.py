@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import pytest
 from graph.errors import StoreUnavailable
 from graph.neo4j.local_server import bolt_answers, free_port
 from graph.neo4j.neo4j_server import Neo4jServer, ToolMissing, build_launcher, missing_tools
-from tests.bolt import _unavailable
+from tests.bolt import _unavailable, read_until
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -46,23 +45,6 @@ def _cli(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.Co
                           timeout=timeout, stdin=subprocess.DEVNULL)
 
 
-def _read_until(proc: subprocess.Popen[str], needle: str, timeout: float) -> str:
-    lines: list[str] = []
-    done = threading.Event()
-
-    def reader() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if needle in line:
-                break
-        done.set()
-
-    threading.Thread(target=reader, daemon=True).start()
-    done.wait(timeout)
-    return "".join(lines)
-
-
 def test_db_serve_engine_neo4j_loads_the_seed_plans_and_stops_cleanly(tmp_path: Path) -> None:
     if missing_tools():
         _unavailable(f"Neo4j needs {' and '.join(missing_tools())}")
@@ -78,7 +60,7 @@ def test_db_serve_engine_neo4j_loads_the_seed_plans_and_stops_cleanly(tmp_path: 
                             stdin=subprocess.DEVNULL, env={**base, "SKILLGRAPH_DB_PASSWORD": password,
                                                            "PYTHONUNBUFFERED": "1"})
     try:
-        out = _read_until(proc, "press Ctrl-C", timeout=240)
+        out = "".join(read_until(proc, "press Ctrl-C", timeout=240))
         assert f"Bolt server ready at bolt://localhost:{port} (database skillgraph, user neo4j)" in out, (
             out + (proc.stderr.read() if proc.poll() is not None and proc.stderr else ""))
         print(f"neo4j via db serve: ready in {time.monotonic() - started:.1f} s")
