@@ -64,6 +64,7 @@ class Compiled:
     derived_users: list[list[int]] = field(default_factory=list)  # fact -> derived actions needing it
     components: dict[tuple[str, int], int] | None = None  # strongly connected components (queries._scc), lazily
     cyclic: dict[tuple[str, int], int] | None = None  # the nodes of components of more than one node, lazily
+    solved: object = None  # proven answers by pruned problem (queries._memo), lazily
 
     def fact(self, key: Fact) -> int:
         fid = self.fact_id.get(key)

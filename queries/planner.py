@@ -40,6 +40,7 @@ from graph.models import parse_level_ref
 from queries._compile import Action, Compiled, Fact, compiled, derive, fact_label
 from queries._explain import Explainer, Ordered, ordered
 from queries._landmarks import landmarks
+from queries._memo import solved
 from queries._pricing import Billing
 from queries._prune import (
     dominated,
@@ -331,18 +332,25 @@ class _Planner:
     def run(self) -> Plan:
         pruned = self._prune()
         req, cp = self.request, self.cp
-        model = self._model(pruned, self.model_primary, months_priced=req.objective == "cost")
 
         def accept(chosen: set[int]) -> Verdict:
             return self._check_route(chosen, pruned)
 
-        sol = model.solve(pruned.start, accept)
+        # A problem solved before (queries._memo) is not solved again; its route is still replayed here.
+        memo, key = solved(cp), self._key(pruned)
+        sol = memo.get(key) if key is not None else None
+        model = None
+        if sol is None or accept(sol.chosen).problems:
+            model = self._model(pruned, self.model_primary, months_priced=req.objective == "cost")
+            sol = model.solve(pruned.start, accept)
+            if key is not None:
+                memo.put(key, sol)
         if sol.status in ("infeasible", "timeout"):
             return self._no_route(sol, pruned)
         best = self._plan(sol, pruned.floor)
         for _ in range(req.alternatives):
             steps = {a for a in sol.chosen if cp.actions[a].is_step}
-            if not steps:
+            if not steps or model is None:
                 break
             model.exclude(steps)
             sol = model.solve(None, accept)
@@ -356,6 +364,15 @@ class _Planner:
                                      f"less than this one ({best.value:g})")
             best.alternatives.append(alternative)
         return best
+
+    def _key(self, p: _Pruned) -> tuple[object, ...] | None:
+        """What the integer model of ``p`` is a function of (None: not remembered, as
+        alternatives reuse the model)."""
+        req = self.request
+        if req.alternatives:
+            return None
+        return (frozenset(p.acts), frozenset(p.facts), frozenset(p.goals), frozenset(p.must), req.objective,
+                req.budget, req.max_hours, req.free_only, req.hours_per_week)
 
     def _prune(self) -> _Pruned:
         cp, req = self.cp, self.request

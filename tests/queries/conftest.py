@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+import queries.planner as planner_module
 from graph.catalog import Catalog
 from loaders import load_catalog
+from queries._memo import Solved
 from tests.queries.hand_catalogs import ML_YAML
 
 
@@ -18,3 +20,12 @@ def ml(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     return load_catalog(path)
 
 
+
+
+@pytest.fixture(autouse=True)
+def solver_every_time(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The planner's tests watch the solver at work, so a problem solved in an earlier
+    test is solved again, not answered from memory (queries._memo); tests marked
+    ``memo`` keep the memory."""
+    if request.node.get_closest_marker("memo") is None:
+        monkeypatch.setattr(planner_module, "solved", lambda cp: Solved(0))
