@@ -65,6 +65,7 @@ class Compiled:
     components: dict[tuple[str, int], int] | None = None  # strongly connected components (queries._scc), lazily
     cyclic: dict[tuple[str, int], int] | None = None  # the nodes of components of more than one node, lazily
     solved: object = None  # proven answers by pruned problem (queries._memo), lazily
+    per_constraints: dict[tuple[object, ...], Any] = field(default_factory=dict)  # queries.planner, per constraints
 
     def fact(self, key: Fact) -> int:
         fid = self.fact_id.get(key)

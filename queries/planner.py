@@ -155,6 +155,9 @@ def plan(
     return result
 
 
+_Constants = tuple[Billing, list[float], list[float], dict[int, str]]  # billing, primary, model primary, blocked
+
+
 @dataclass
 class _Pruned:
     """The problem the solver sees: its facts, actions, goals and pinned steps."""
@@ -204,18 +207,35 @@ class _Planner:
         exclude = self._stepids(req.exclude, "exclude")
         self.must_map = self._stepids(req.must_include, "must_include")
         self.initial = self._initial()
-        # Money: one-time prices per step, subscriptions by the months at the learner's pace.
-        self.billing = Billing.of(cat, cp, free_only=req.free_only, hours_per_week=req.hours_per_week)
+        self.billing, self.primary, self.model_primary, self.blocked = self._per_constraints(exclude)
         self.cost = self.billing.once
-        self.hours = [a.hours for a in cp.actions]
-        # primary: each step's share of the objective, a lower bound where money is billed by the month
-        # (pruning and relaxed bounds); the solver's model prices subscription months itself.
-        self.primary = [req.primary(a, self.billing.lower(a.idx)) for a in cp.actions]
-        self.model_primary = [req.primary(a, self.cost[a.idx]) for a in cp.actions]
-        self.blocked = {a.idx: why for a in cp.actions if (why := self._blocked(a, exclude))}
+        self.hours = self.billing.hours
         self.reached, self.usable = forward(cp, self.initial, [a.idx not in self.blocked for a in cp.actions])
         self.unreachable = []
         self.explain = Explainer(cat, cp, req, self.blocked, self.reached, origins)
+
+    def _per_constraints(self, exclude: dict[str, str]) -> _Constants:
+        """What depends on the request's objective and constraints but not on the learner,
+        worked out once per catalog and set of constraints (most learners send none)."""
+        cat, cp, req = self.catalog, self.cp, self.request
+        key = (req.objective, req.free_only, req.hours_per_week, req.budget, req.max_hours,
+               tuple(sorted(exclude.items())), None if self.providers is None else frozenset(self.providers),
+               req.respect_experience, req.experience_years if req.respect_experience else None)
+        known = cp.per_constraints.get(key)
+        if known is not None:
+            return known
+        # Money: one-time prices per step, subscriptions by the months at the learner's pace.
+        self.billing = billing = Billing.of(cat, cp, free_only=req.free_only, hours_per_week=req.hours_per_week)
+        # primary: each step's share of the objective, a lower bound where money is billed by the month
+        # (pruning and relaxed bounds); the solver's model prices subscription months itself.
+        primary = [req.primary(a, billing.lower(a.idx)) for a in cp.actions]
+        model_primary = [req.primary(a, billing.once[a.idx]) for a in cp.actions]
+        blocked = {a.idx: why for a in cp.actions if (why := self._blocked(a, exclude))}
+        out = (billing, primary, model_primary, blocked)
+        if len(cp.per_constraints) >= 256:  # a bound for servers that see many distinct constraint sets
+            cp.per_constraints.clear()
+        cp.per_constraints[key] = out
+        return out
 
     # -- arguments against the catalog ------------------------------------------------
     def _check_providers(self) -> None:
@@ -540,7 +560,8 @@ class _Planner:
             constraints=req.constraints(),
             steps=steps,
             unreachable=list(self.unreachable),
-            goals=[it.model_copy() for it, _ in self.goal_items],
+            # the items are this request's own; copies only where alternatives make several plans of them
+            goals=[it.model_copy() if req.alternatives else it for it, _ in self.goal_items],
             warnings=self.explain.warnings(steps, self.goal_items, sol),
         )
         if req.hours_per_week:
