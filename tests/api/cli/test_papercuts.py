@@ -84,10 +84,32 @@ def test_catalog_stats_summarises_its_warnings(run_cli: Any) -> None:
     assert out.count("warning:") == n > 0
 
 
-def test_one_step_is_one_step(run_cli: Any) -> None:
+def test_one_step_is_one_step(run_cli: Any, tmp_path: Path) -> None:
     code, out, _ = run_cli("plan", "--situation", "ml-practitioner-wants-credential")
     assert code == 0
     assert "total: 1 step, " in out and "1 steps" not in out
+    have = "python,sql,ml-fundamentals:2,vertex-ai:2,bigquery:2,ml-pipelines:2,model-serving:2,model-monitoring:2," \
+           "ml-system-design:2,gcp-basics:2,tensorflow:2,ml-problem-framing:2,feature-engineering:2,model-evaluation:2"
+    code, out, _ = run_cli("viz", "--cert", "google-pmle", "--have", have, "-o", str(tmp_path / "route.html"))
+    assert code == 0 and "route of 1 step (" in out, out
+    code, out, _ = run_cli("viz", "--center", "python", "--depth", "0", "-o", str(tmp_path / "node.html"))
+    assert code == 0
+    page = (tmp_path / "node.html").read_text()
+    assert "within 0 hops: 1 node, 0 relationships" in page, page[:2000]
+
+
+def test_counts_of_one_are_singular_everywhere() -> None:
+    """Every count the CLI and pages print goes through counted(): never "1 steps" nor "1 warning(s)"."""
+    from api.formatting import counted
+
+    assert [counted(n, "warning") for n in (0, 1, 2)] == ["0 warnings", "1 warning", "2 warnings"]
+    assert counted(1, "skills") == "1 skill" and counted(1_234, "record") == "1,234 records"
+    root = Path(__file__).resolve().parents[3]
+    lazy = [f"{p.relative_to(root)}: {line.strip()}" for top in ("api", "graph", "loaders", "queries")
+            for p in sorted((root / top).rglob("*.py")) for line in p.read_text().splitlines()
+            if any(f"{noun}(s)" in line for noun in ("step", "error", "warning", "record", "node", "relationship",
+                                                     "skill", "course", "role", "hour", "week", "month"))]
+    assert not lazy, lazy
 
 
 def test_export_counts_its_errors_consistently(bolt_env: dict[str, str], bolt_driver: Any, run_cli: Any,
