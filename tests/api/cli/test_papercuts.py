@@ -45,16 +45,23 @@ def test_a_role_and_a_cert_are_both_named(run_cli: Any) -> None:
 
 @pytest.mark.parametrize(("make", "says"), [
     (lambda d: (d / "empty.yaml", d.joinpath("empty.yaml").write_text("")), "holds no catalog"),
+    (lambda d: (d / "empty.json", d.joinpath("empty.json").write_text("")), "holds no catalog"),
+    (lambda d: (d / "blank.json", d.joinpath("blank.json").write_text("\n  \n")), "holds no catalog"),
+    (lambda d: (d / "comment.yaml", d.joinpath("comment.yaml").write_text("# nothing yet\n")), "holds no catalog"),
     (lambda d: (d / "adir", d.joinpath("adir").mkdir()), "adir: is a directory"),
 ])
 def test_validate_refuses_an_empty_file_and_a_directory(run_cli: Any, tmp_path: Path, make: Any, says: str) -> None:
     path, _ = make(tmp_path)
     for argv in (["validate", str(path)], ["roles", "--catalog", str(path), "--have", "x"],
-                 ["catalog", "stats", "--catalog", str(path)]):
+                 ["catalog", "stats", "--catalog", str(path)], ["show", "python", "--catalog", str(path)],
+                 ["viz", "--catalog", str(path), "-o", str(tmp_path / "out.html")]):
         code, out, err = run_cli(*argv)
         assert code == 1, argv
         assert says in out + err, (argv, out, err)
-        assert "unsupported file type" not in out + err
+        assert "unsupported file type" not in out + err and "invalid JSON" not in out + err
+    assert not (tmp_path / "out.html").exists()
+    code, out, _ = run_cli("validate", str(path))
+    assert out.splitlines()[-1] == f"{path}: 1 error, 0 warnings"  # not "1 error(s)"
 
 
 @pytest.mark.parametrize("value", ["-3", "0", "200"])
