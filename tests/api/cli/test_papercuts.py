@@ -131,8 +131,25 @@ def test_export_counts_its_errors_consistently(bolt_env: dict[str, str], bolt_dr
                               database_=database)
     code, out, err = run_cli("export", str(tmp_path / "out.yaml"))
     assert code == 1 and not (tmp_path / "out.yaml").exists()
-    lines = err.strip().splitlines()
-    first = lines[0]
-    more = int(first.split("(and ")[1].split()[0]) if "(and " in first else 0
-    listed = [line for line in lines[1:] if line.strip()]
-    assert more >= 1 and len(listed) == more, err
+    first, *listed = err.strip().splitlines()
+    assert first.startswith("skillgraph: error: the graph is not a valid catalog: "), err
+    n = int(first.split("valid catalog: ")[1].split()[0])  # "1 error" or "2 errors": said once, and it agrees
+    assert "(and " not in err and len(listed) == n >= 1, err
+    assert first.split("valid catalog: ")[1].startswith(f"{n} error{'s' * (n != 1)} ("), err
+    assert all(line.startswith("  ") for line in listed)
+
+
+def test_a_catalog_error_with_a_summary_lists_every_issue_under_it(run_cli: Any, tmp_path: Path) -> None:
+    from graph.errors import CatalogError, CatalogIssue
+
+    issues = [CatalogIssue("first"), CatalogIssue("second")]
+    err = CatalogError(issues, summary="the graph is not a valid catalog: 2 errors")
+    assert str(err) == "the graph is not a valid catalog: 2 errors" and err.listed == issues
+    plain = CatalogError(issues)
+    assert str(plain) == "first (and 1 more error)" and plain.listed == issues[1:]
+    broken = tmp_path / "many.yaml"
+    broken.write_text("skills:\n" + "".join(f"  - {{id: s{i}}}\n" for i in range(25)))
+    code, _, err_text = run_cli("roles", "--catalog", str(broken))
+    first, *rest = err_text.strip().splitlines()
+    assert code == 1 and first.endswith("(and 24 more errors)")
+    assert len(rest) == 20 and rest[-1] == "  ... and 5 more"  # 19 listed + 5 = the 24 the message counts
