@@ -28,6 +28,33 @@ def test_roles_k_out_of_range_is_a_usage_error(run_cli: Any, k: str) -> None:
     assert "-k" in err and "1 to 100" in err
 
 
+_ROLE = ["plan", "--role", "ml-engineer-gcp"]
+
+
+@pytest.mark.parametrize(("argv", "option"), [
+    (["roles", "--have", "python", "-k", "101"], "-k"),
+    ([*_ROLE, "--alternatives", "-1"], "--alternatives"),
+    ([*_ROLE, "--budget", "-1"], "--budget"),
+    ([*_ROLE, "--max-hours", "-1"], "--max-hours"),
+    ([*_ROLE, "--experience-years", "-1"], "--experience-years"),
+    ([*_ROLE, "--time-limit", "-1"], "--time-limit"),
+    (["gap", "--role", "ml-engineer-gcp", "--hours-per-week", "-3"], "--hours-per-week"),
+    (["viz", "--center", "python", "--depth", "-1", "-o", "x.html"], "--depth"),
+    (["viz", "--role", "ml-engineer-gcp", "--hours-per-week", "0", "-o", "x.html"], "--hours-per-week"),
+    (["cypher", "RETURN 1", "--max-rows", "-1"], "--max-rows"),
+    (["cypher", "RETURN 1", "--timeout", "-1"], "--timeout"),
+    (["db", "load", "--batch-size", "-5"], "--batch-size"),
+    (["db", "serve", "--tx-timeout", "0"], "--tx-timeout"),
+    (["db", "serve", "--http-port", "-1"], "--http-port"),
+    (["serve", "--workers", "-1"], "--workers"),
+])
+def test_every_numeric_option_out_of_range_is_a_usage_error(run_cli: Any, argv: list[str], option: str) -> None:
+    """The siblings of -k: a count, limit, depth or size below its range exits 2 before anything runs."""
+    code, out, err = run_cli(*argv)
+    assert code == 2 and out == "", (argv, out)
+    assert f"argument {option}: must be" in err, err
+
+
 def test_a_role_and_a_cert_are_both_named(run_cli: Any) -> None:
     code, out, _ = run_cli("plan", "--role", "ml-engineer-gcp", "--cert", "aws-mla", "--have", "python,sql")
     assert code == 0

@@ -132,6 +132,7 @@ def test_planner_argument_errors_are_422(client: TestClient) -> None:
     ({"target": {}}, "body.target"),
     ({"target": ROLE, "have": [{"id": "python", "level": 9}]}, "body.have[0].level"),
     ({"target": ROLE, "have": ["python", 5]}, "body.have[1]"),
+    ({"target": ROLE, "have": ["python:9"]}, "body.have[0]"),
     ({"target": ROLE, "have": ["sql", "python:9"]}, "body.have[1]"),
     ({"target": ROLE, "objective": "fun"}, "body.objective"),
     ({"target": ROLE, "alternatives": 99}, "body.alternatives"),
