@@ -11,11 +11,13 @@ Examples
 ('$49 (audit free)', 'free', 'price unknown')
 >>> hours(12.5), level_label("numpy", 1), level_label("pandas", 2), level_tag(1)
 ('12.5 h', 'numpy', 'pandas L2', 'L1')
+>>> counted(1, "step"), counted(0, "step"), counted(1_200, "relationship"), counted(1, "skills")
+('1 step', '0 steps', '1,200 relationships', '1 skill')
 """
 
 from __future__ import annotations
 
-__all__ = ["AUDIT_FREE", "hours", "level_label", "level_tag", "money", "price"]
+__all__ = ["AUDIT_FREE", "counted", "hours", "level_label", "level_tag", "money", "price"]
 
 #: the note after the price of a course that can be audited for free
 AUDIT_FREE = " (audit free)"
@@ -50,3 +52,9 @@ def level_tag(level: int) -> str:
 def level_label(skill: str, level: int | None) -> str:
     """A skill at a level: ``pandas L2``; level 1 (or none) is the plain id."""
     return skill if not level or level == 1 else f"{skill} {level_tag(level)}"
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 step``, ``2 steps``: a count with its noun, singular or plural (``noun`` either way; plurals add 's')."""
+    one = noun.removesuffix("s")
+    return f"{n:,} {one}" if n == 1 else f"{n:,} {one}s"

@@ -101,15 +101,28 @@ class CycleIssue(CatalogIssue):
 
 
 class CatalogError(SkillGraphError):
-    """A catalog could not be loaded; ``issues`` lists every error found."""
+    """A catalog could not be loaded; ``issues`` lists every error found.
 
-    def __init__(self, issues: Sequence[CatalogIssue] | str):
+    The message is ``summary`` when given (a line that counts the issues, which are then all
+    errors), else the first issue and how many more there are.
+    """
+
+    def __init__(self, issues: Sequence[CatalogIssue] | str, summary: str | None = None):
         if isinstance(issues, str):
             issues = [CatalogIssue(issues)]
         self.issues = list(issues)
+        self.summary = summary
+        if summary is not None:
+            super().__init__(summary)
+            return
         head = str(self.issues[0]) if self.issues else "invalid catalog"
         more = len(self.issues) - 1
         super().__init__(head + (f" (and {more} more error{'s' * (more > 1)})" if more > 0 else ""))
+
+    @property
+    def listed(self) -> list[CatalogIssue]:
+        """The issues not already in the message: all of them after a summary, else all but the first."""
+        return self.issues if self.summary is not None else self.issues[1:]
 
 
 class PrerequisiteCycle(CatalogError):

@@ -176,8 +176,10 @@ def esco_catalog(classification: str | os.PathLike[str], relations: str | os.Pat
                            "aliases": [a.strip() for a in (row.get("altLabels") or "").splitlines() if a.strip()][:10]}
     missing = sorted(used - set(skills))
     if missing:
-        raise CatalogError([CatalogIssue(f"occupationSkillRelations.csv names {len(missing)} skills that "
-                                         f"skills_en.csv lacks, e.g. {missing[0]}", file=str(rel))])
+        raise CatalogError([CatalogIssue(f"occupationSkillRelations.csv names {len(missing)} "
+                                         f"skill{'s' * (len(missing) != 1)} that skills_en.csv lacks, "
+                                         f"e.g. {missing[0]}",
+                                         file=str(rel))])
     base = None if merge is None else load_catalog(None if str(merge) == "seed" else merge)
     return _assemble(occ, skills, base, summary)
 

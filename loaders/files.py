@@ -56,6 +56,7 @@ class ValidationReport:
 
 
 _RECORD_SECTIONS = tuple(KINDS.values())  # skills, courses, programs, certs, roles
+_EMPTY = "the file holds no catalog (it is empty): expected keys such as skills, courses, roles"
 
 
 def read_catalog_data(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -74,6 +75,8 @@ def read_catalog_data(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise CatalogError([CatalogIssue("no such file", file=name)]) from None
     except (OSError, UnicodeDecodeError) as err:
         raise CatalogError([CatalogIssue(f"cannot read: {err}", file=name)]) from err
+    if not text.strip():  # JSON would call it invalid; for either format it is no catalog at all
+        raise CatalogError([CatalogIssue(_EMPTY, file=name)])
     try:
         data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=_Loader)
     except json.JSONDecodeError as err:
@@ -85,8 +88,7 @@ def read_catalog_data(path: str | os.PathLike[str]) -> dict[str, Any]:
         problem = getattr(err, "problem", None) or str(err)
         raise CatalogError([CatalogIssue(f"invalid YAML{where}: {problem}", file=name)]) from err
     if data is None or data == {}:
-        raise CatalogError([CatalogIssue("the file holds no catalog (it is empty): expected keys such as skills, "
-                                         "courses, roles", file=name)])
+        raise CatalogError([CatalogIssue(_EMPTY, file=name)])
     if not isinstance(data, dict):
         raise CatalogError([CatalogIssue("the top level must be a mapping with keys such as skills, courses, roles",
                                          file=name)])

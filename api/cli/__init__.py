@@ -30,6 +30,7 @@ from graph.errors import CatalogError, SkillGraphError
 __all__ = ["main", "render_plan"]
 
 _COMMAND_GROUPS = (plan, catalog, viz, db, serve, importers)
+_LISTED = 19  # a broken catalog's errors printed under its message at most
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,9 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SkillGraphError as err:
         print(f"skillgraph: error: {err}", file=sys.stderr)
-        if isinstance(err, CatalogError) and len(err.issues) > 1:
-            for issue in err.issues[1:20]:
+        if isinstance(err, CatalogError):
+            for issue in err.listed[:_LISTED]:
                 print(f"  {issue}", file=sys.stderr)
+            if len(err.listed) > _LISTED:
+                print(f"  ... and {len(err.listed) - _LISTED} more", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("skillgraph: interrupted", file=sys.stderr)

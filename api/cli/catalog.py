@@ -15,7 +15,7 @@ import textwrap
 from typing import Any
 
 from api.cli.options import UsageError, add_catalog, add_format, emit, load
-from api.formatting import level_label
+from api.formatting import counted, level_label
 from api.records import record
 from loaders import ValidationReport, validate_file
 from loaders.provenance import verify_quotes
@@ -125,10 +125,10 @@ def run_validate(args: argparse.Namespace) -> int:
 def _render_report(report: ValidationReport, where: str, counts: dict[str, int] | None, *, checked: bool) -> str:
     out = [f"error: {i}" for i in report.errors] + [f"warning: {i}" for i in report.warnings]
     if report.ok and checked:
-        shown = ", ".join(f"{n} {k}" for k, n in counts.items()) + "; " if counts else ""
-        out.append(f"{where}: OK ({shown}{len(report.warnings)} warning(s))")
+        shown = ", ".join(counted(n, k) for k, n in counts.items()) + "; " if counts else ""
+        out.append(f"{where}: OK ({shown}{counted(len(report.warnings), 'warning')})")
     else:
-        out.append(f"{where}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+        out.append(f"{where}: {counted(len(report.errors), 'error')}, {counted(len(report.warnings), 'warning')}")
     return "\n".join(out)
 
 
@@ -170,7 +170,7 @@ def _item(x: Any) -> str:
 
 def _render_stats(d: dict[str, Any], *, verbose: bool = False) -> str:
     out = [f"catalog {d['name'] or ''} (version {d['version']})".replace("  ", " ")]
-    out.append("  " + ", ".join(f"{n} {k}" for k, n in d["counts"].items()))
+    out.append("  " + ", ".join(counted(n, k) for k, n in d["counts"].items()))
     out.append("  providers: " + ", ".join(f"{k} ({v})" for k, v in d["providers"].items()))
     out.append("  roles: " + ", ".join(r["id"] for r in d["roles"]))
     out.append("  situations (plan --situation ID): " + ", ".join(x["id"] for x in d["situations"]))

@@ -27,6 +27,7 @@ from typing import Any
 
 from api.cli.catalog import run_validate
 from api.cli.options import UsageError, add_format, whole
+from api.formatting import counted
 from api.records import query_result
 from graph.catalog import Catalog
 from graph.errors import CatalogError, PortInUse, StoreUnavailable, WeakPassword
@@ -236,8 +237,9 @@ def _load(args: argparse.Namespace) -> int:
         report = store.load(catalog, replace=args.replace, batch_size=args.batch_size,
                             progress=None if args.quiet else _progress())
         where = f"{store.uri} (database {store.database})"
-    removed = f"; removed {report.removed} stale record(s)" if args.replace else ""
-    print(f"loaded {shown} into {where}: {report.records} records and {report.relationships} relationships"
+    removed = f"; removed {counted(report.removed, 'stale record')}" if args.replace else ""
+    print(f"loaded {shown} into {where}: {counted(report.records, 'record')} and "
+          f"{counted(report.relationships, 'relationship')}"
           f"{removed}, in {report.seconds:.1f} s")
     return 0
 
@@ -325,6 +327,6 @@ def _export(args: argparse.Namespace) -> int:
     header = (f"skillgraph catalog exported from {where} on "
               f"{time.strftime('%Y-%m-%d %H:%M:%S %Z')}\nload it with: skillgraph db load FILE --replace")
     export_catalog(catalog, target, header=header, verify=not args.force)
-    counts = ", ".join(f"{n} {k}" for k, n in catalog.counts().items())
+    counts = ", ".join(counted(n, k) for k, n in catalog.counts().items())
     print(f"exported {counts} from {where} to {target}")
     return 0

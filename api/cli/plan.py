@@ -12,7 +12,7 @@ import textwrap
 from typing import Any
 
 from api.cli.options import UsageError, add_catalog, add_format, csv, emit, load, number, whole
-from api.formatting import hours, level_label, level_tag, money, price
+from api.formatting import counted, hours, level_label, level_tag, money, price
 from graph.catalog import Catalog
 from graph.models import Situation
 from queries.advice import Verdict, check_advice, describe, situation
@@ -233,7 +233,7 @@ def render_plan(p: Plan, catalog: Catalog | None = None) -> str:
 
 
 def _steps(n: int) -> str:
-    return f"{n} step" if n == 1 else f"{n} steps"
+    return counted(n, "step")
 
 
 def _verdict(p: Plan) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from api.cli.options import UsageError, add_catalog, csv, number, whole
-from api.formatting import hours, money
+from api.formatting import counted, hours, money
 from api.http.schemas import MAX_DEPTH
 
 __all__ = ["register", "run"]
@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         route = plan(catalog, have=args.have, role=args.role, cert=args.cert, objective=args.objective,
                      hours_per_week=args.hours_per_week)
         page = pages.route_page(catalog, route)
-        what = f"route of {route.total_steps} steps ({hours(route.total_hours)}, {money(route.total_cost_usd)})"
+        what = (f"route of {counted(route.total_steps, 'step')} ({hours(route.total_hours)}, "
+                f"{money(route.total_cost_usd)})")
         if not route.feasible:
             what += "; no route reaches every essential goal: " + ", ".join(u.id for u in route.unreachable)
             status = 3

@@ -97,6 +97,20 @@ def _level_checked(text: str) -> str:
     return text
 
 
+def query_levels_checked(items: list[str], name: str = "have") -> list[str]:
+    """The ids of a query parameter, each ``id`` or ``id:level``: a bad level is a 422 with ``errors`` naming
+    ``query.<name>``, as the same mistake in a body names its field."""
+    from fastapi.exceptions import RequestValidationError
+
+    for item in items:
+        try:
+            _level_checked(item)
+        except ValueError as err:
+            raise RequestValidationError([{"type": "value_error", "loc": ("query", name), "msg": str(err),
+                                           "input": item}]) from None
+    return items
+
+
 HaveText = Annotated[str, Field(min_length=1, max_length=130, examples=["python", "sql:2"]),
                      AfterValidator(_level_checked)]
 # A string or an object: each checked by its own rules only, so an error names the one that applies.

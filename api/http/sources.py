@@ -8,6 +8,7 @@ Tests inject their own source into :func:`api.http.app.create_app`.
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from collections.abc import Mapping
@@ -20,6 +21,8 @@ from graph.catalog import Catalog
 from graph.errors import AuthFailed, CypherRejected, StoreUnavailable
 from graph.neo4j.settings import DEFAULT_PORT, Neo4jSettings
 from loaders import load_catalog
+
+log = logging.getLogger("skillgraph.api")
 
 __all__ = ["CatalogSource", "CypherSource", "FileSource", "Neo4jSource", "source_for"]
 
@@ -116,8 +119,11 @@ class Neo4jSource:
         return catalog
 
     def _not_answering(self, err: Exception) -> str:
-        return (f"cannot reach the graph database at {self.config.uri}: it is not answering queries (stopping or "
-                f"stopped? the server said: {err})")
+        # The server's own words ("authentication failed ... check NEO4J_USER", "BEGIN not expected in state")
+        # would send the reader after credentials that worked a moment ago: they go to the log only.
+        log.warning("the graph database at %s refused a snapshot as it stops: %s", self.config.uri, err)
+        return (f"cannot reach the graph database at {self.config.uri}: it stopped answering queries (shutting down "
+                "or stopped?)")
 
     def reachable(self) -> bool:
         """Whether the server accepts a TCP connection (1 s at most; credentials are the refresh's business)."""

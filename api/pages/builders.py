@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from api.formatting import counted
 from api.pages.layout import hierarchical
 from api.pages.route import route_page as _route_page
 from api.pages.view import View
@@ -53,8 +54,8 @@ def catalog_page(catalog: Catalog, *, kinds: Iterable[str] | None = None, title:
         view.add_node(n)
     view.add_edges_among()
     view.positions = hierarchical(g, list(view.nodes))
-    shown = ", ".join(f"{len([i for i in ids if g.nodes[i]['type'] == k])} {KINDS[k]}" for k in KINDS if k in wanted)
-    view.subtitle = f"{shown}; {len(view.edges)} relationships; catalog version {catalog.version}"
+    shown = ", ".join(counted(len([i for i in ids if g.nodes[i]['type'] == k]), KINDS[k]) for k in KINDS if k in wanted)
+    view.subtitle = f"{shown}; {counted(len(view.edges), 'relationship')}; catalog version {catalog.version}"
     return view.render()
 
 
@@ -116,13 +117,12 @@ def neighbourhood_page(catalog: Catalog, center: str, depth: int = 1, *, title: 
     view.add_node(center, role="center")
     for n in sorted(dist, key=lambda n: (dist[n], n)):
         if n != center:
-            view.add_node(n, extra=[f"{dist[n]} hop{'s' * (dist[n] > 1)} from {center}"])
+            view.add_node(n, extra=[f"{counted(dist[n], 'hop')} from {center}"])
     view.add_edges_among()
     view.positions = hierarchical(catalog.graph, list(view.nodes), center=center)
     view.center = center
-    hops = f"{depth} hop{'s' * (depth != 1)}"
-    view.subtitle = f"{catalog.kind_of(center)} {center} and everything within {hops}: {len(view.nodes)} nodes, " \
-                    f"{len(view.edges)} relationships"
+    view.subtitle = f"{catalog.kind_of(center)} {center} and everything within {counted(depth, 'hop')}: " \
+                    f"{counted(len(view.nodes), 'node')}, {counted(len(view.edges), 'relationship')}"
     return view.render()
 
 

@@ -334,11 +334,11 @@ def catalog_from_graph(raw: RawGraph) -> GraphReport:
     for kind, attr in KINDS.items():
         top[attr] = [item for _, item in sorted(items[kind], key=lambda pair: pair[0])]
     for label, n in sorted(raw.other_labels.items()):
-        issues.append(CatalogIssue(f"{n} node(s) with label {label!r}, which is not part of the catalog schema; "
-                                   "snapshot and export ignore them", None, label, severity="warning"))
+        issues.append(CatalogIssue(f"{n} node{'s' * (n != 1)} with label {label!r}, which is not part of the catalog "
+                                   "schema; snapshot and export ignore them", None, label, severity="warning"))
     for rtype, n in sorted(raw.other_types.items()):
-        issues.append(CatalogIssue(f"{n} relationship(s) of type {rtype!r}, which is not part of the catalog "
-                                   "schema; snapshot and export ignore them", None, rtype, severity="warning"))
+        issues.append(CatalogIssue(f"{n} relationship{'s' * (n != 1)} of type {rtype!r}, which is not part of the "
+                                   "catalog schema; snapshot and export ignore them", None, rtype, severity="warning"))
     try:
         catalog = Catalog(**top, **meta)
     except ValidationError as e:  # pragma: no cover - fields were validated one by one

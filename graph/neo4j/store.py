@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
 from graph.catalog import Catalog
-from graph.errors import CatalogError, CatalogIssue, StoreUnavailable
+from graph.errors import CatalogError, StoreUnavailable
 from graph.neo4j.codec import GraphReport, RawGraph, catalog_from_graph
 from graph.neo4j.errors import map_driver_errors
 from graph.neo4j.reader import Neo4jReader
@@ -174,9 +174,8 @@ class Neo4jStore:
         report = self.inspect()
         if report.errors or report.catalog is None:
             n = len(report.errors)
-            head = CatalogIssue(f"the graph is not a valid catalog ({n} error{'s' * (n != 1)}); "
-                                "run skillgraph db validate for the list")
-            raise CatalogError([head, *report.errors])
+            raise CatalogError(report.errors, summary=f"the graph is not a valid catalog: {n} error{'s' * (n != 1)} "
+                                                      "(skillgraph db validate lists every problem)")
         return report.catalog
 
     def status(self) -> StoreStatus:

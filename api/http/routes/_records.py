@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from api.http.schemas import ErrorBody
 from api.records import record
 from graph.catalog import Catalog, Kind
+from graph.errors import UnknownId, suggest
 
 __all__ = ["ERRORS", "ID_PATH", "NOT_FOUND", "QueryText", "detail", "same", "search"]
 
@@ -44,6 +45,21 @@ def same(value: str | None, field: str) -> Callable[[Any], bool]:
         return lambda item: True
     want = value.casefold()
     return lambda item: (getattr(item, field, None) or "").casefold() == want
+
+
+def known(value: str | None, field: str, records: Iterable[Any]) -> Callable[[Any], bool]:
+    """:func:`same`, for a value some record has: one none has is a mistake (UnknownId: 422 with
+    suggestions, as for an unknown id), not an empty list."""
+    if value is not None:
+        seen = {v.casefold(): v for r in records if (v := getattr(r, field, None))}
+        if value.casefold() not in seen:
+            raise UnknownId(value, field, suggest(value, sorted(seen.values())))
+    return same(value, field)
+
+
+def by_provider(catalog: Catalog, value: str | None) -> Callable[[Any], bool]:
+    """The ``provider`` filter: a provider of some course, program or cert (not only of the kind listed)."""
+    return known(value, "provider", [*catalog.courses, *catalog.programs, *catalog.certs])
 
 
 def detail(catalog: Catalog, kind: Kind, id_: str, model: type[M]) -> M:

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 
 from api.http.deps import CatalogDep, PageDep
-from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, detail, same, search
+from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, by_provider, detail, search
 from api.http.schemas import CertDetail, CertsPublic
 
 router = APIRouter(prefix="/certs", tags=["certs"], responses=ERRORS)
@@ -19,7 +19,7 @@ async def list_certs(
     provider: Annotated[str | None, Query(max_length=200, description="case-insensitive")] = None,
     kind: Annotated[Literal["vendor-exam", "completion"] | None, Query()] = None,
 ) -> CertsPublic:
-    found = search(catalog, "cert", q, same(provider, "provider"), lambda c: kind is None or c.kind == kind)
+    found = search(catalog, "cert", q, by_provider(catalog, provider), lambda c: kind is None or c.kind == kind)
     return CertsPublic(data=page.slice(found), count=len(found))
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, get_args
 from fastapi import APIRouter, Path, Query
 
 from api.http.deps import CatalogDep, PageDep
-from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, detail, same, search
+from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, by_provider, detail, search
 from api.http.schemas import CourseDetail, CoursesPublic
 from graph.models import Course, CourseFormat
 
@@ -32,7 +32,7 @@ async def list_courses(
     if teaches is not None:
         catalog.skill(teaches)  # an unknown id is a mistake (422 with suggestions), not an empty list
     found = search(
-        catalog, "course", q, same(provider, "provider"),
+        catalog, "course", q, by_provider(catalog, provider),
         lambda c: format is None or c.format == format,
         lambda c: level is None or _top_level(c) == level,
         lambda c: teaches is None or any(t.skill == teaches for t in c.teaches),

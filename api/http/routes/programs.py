@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.http.deps import CatalogDep, PageDep
-from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, detail, same, search
+from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, by_provider, detail, search
 from api.http.schemas import ProgramDetail, ProgramsPublic
 
 router = APIRouter(prefix="/programs", tags=["programs"], responses=ERRORS)
@@ -18,7 +18,7 @@ async def list_programs(
     q: QueryText = None,
     provider: Annotated[str | None, Query(max_length=200, description="case-insensitive")] = None,
 ) -> ProgramsPublic:
-    found = search(catalog, "program", q, same(provider, "provider"))
+    found = search(catalog, "program", q, by_provider(catalog, provider))
     return ProgramsPublic(data=page.slice(found), count=len(found))
 
 

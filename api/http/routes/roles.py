@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 
 from api.http.deps import CatalogDep, PageDep, PlanningDep
 from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, detail, search
-from api.http.schemas import MAX_HAVE, RoleDetail, RoleDistancesPublic, RolesPublic
+from api.http.schemas import MAX_HAVE, RoleDetail, RoleDistancesPublic, RolesPublic, query_levels_checked
 from queries.gaps import closest_roles
 
 router = APIRouter(prefix="/roles", tags=["roles"], responses=ERRORS)
@@ -48,6 +48,7 @@ async def get_closest_roles(
         raise RequestValidationError([{
             "type": "too_long", "loc": ("query", "have"),
             "msg": f"at most {MAX_HAVE} ids of at most 130 characters each", "input": None}])
+    query_levels_checked(items)
     catalog = planning.catalog
 
     def compute() -> RoleDistancesPublic:

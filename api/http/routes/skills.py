@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.http.deps import CatalogDep, PageDep
-from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, detail, same, search
+from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND, QueryText, detail, known, search
 from api.http.schemas import SkillDetail, SkillsPublic
 
 router = APIRouter(prefix="/skills", tags=["skills"], responses=ERRORS)
@@ -19,7 +19,7 @@ async def list_skills(
     category: Annotated[str | None, Query(max_length=100, examples=["mlops"])] = None,
     teachable: Annotated[bool | None, Query(description="false: learnt on the job, no course teaches it")] = None,
 ) -> SkillsPublic:
-    found = search(catalog, "skill", q, same(category, "category"),
+    found = search(catalog, "skill", q, known(category, "category", catalog.skills),
                    lambda s: teachable is None or s.teachable == teachable)
     return SkillsPublic(data=page.slice(found), count=len(found))
 

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Path, Query, Response  # the recursion limit; not
 from api import pages
 from api.http.deps import PlanningDep
 from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND
-from api.http.schemas import MAX_DEPTH, MAX_HAVE
+from api.http.schemas import MAX_DEPTH, MAX_HAVE, query_levels_checked
 from queries.planner import OBJECTIVES, plan
 
 router = APIRouter(prefix="/viz", tags=["pages"], responses=ERRORS)
@@ -72,7 +72,7 @@ async def plan_view(
     objective: Annotated[str, Query(pattern="^(" + "|".join(OBJECTIVES) + ")$")] = "hours",
     hours_per_week: Annotated[float, Query(ge=0.5, le=168, description="the schedule's pace")] = 10.0,
 ) -> Response:
-    have_list = _split(have, "have", MAX_HAVE)
+    have_list = query_levels_checked(_split(have, "have", MAX_HAVE))
 
     def build() -> str:
         route = plan(planning.catalog, have=have_list, role=role, cert=cert, objective=objective,

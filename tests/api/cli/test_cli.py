@@ -360,7 +360,7 @@ def test_show_unknown_id(capsys, small):
 def test_catalog_stats(capsys, small):
     code, out, _ = run(capsys, "catalog", "stats", "--catalog", small)
     assert code == 0
-    assert "8 skills" in out and "7 courses" in out and "1 programs" in out and "2 certs" in out
+    assert "8 skills" in out and "7 courses" in out and "1 program," in out and "2 certs" in out
     assert "3 roles" in out
     code, out, _ = run(capsys, "catalog", "stats", "--catalog", small, "--format", "json")
     data = json.loads(out)

@@ -79,7 +79,7 @@ def test_load_replace_with_a_file(run: Any, tmp_path: Path) -> None:
     assert run("db", "load")[0] == 0
     code, out, _ = run("db", "load", str(rich_file), "--replace", "--quiet")
     stale = len(set(SEED.ids()) - set(rich_catalog().ids()))
-    assert code == 0 and f"removed {stale} stale record(s)" in out
+    assert code == 0 and f"removed {stale} stale records" in out and stale > 1
     # the file, not rich_catalog(): Catalog.to_dict() leaves out extras whose value is null
     assert_same_catalog(snapshot_from_env(), load_catalog(rich_file))
 

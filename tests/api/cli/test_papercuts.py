@@ -28,6 +28,33 @@ def test_roles_k_out_of_range_is_a_usage_error(run_cli: Any, k: str) -> None:
     assert "-k" in err and "1 to 100" in err
 
 
+_ROLE = ["plan", "--role", "ml-engineer-gcp"]
+
+
+@pytest.mark.parametrize(("argv", "option"), [
+    (["roles", "--have", "python", "-k", "101"], "-k"),
+    ([*_ROLE, "--alternatives", "-1"], "--alternatives"),
+    ([*_ROLE, "--budget", "-1"], "--budget"),
+    ([*_ROLE, "--max-hours", "-1"], "--max-hours"),
+    ([*_ROLE, "--experience-years", "-1"], "--experience-years"),
+    ([*_ROLE, "--time-limit", "-1"], "--time-limit"),
+    (["gap", "--role", "ml-engineer-gcp", "--hours-per-week", "-3"], "--hours-per-week"),
+    (["viz", "--center", "python", "--depth", "-1", "-o", "x.html"], "--depth"),
+    (["viz", "--role", "ml-engineer-gcp", "--hours-per-week", "0", "-o", "x.html"], "--hours-per-week"),
+    (["cypher", "RETURN 1", "--max-rows", "-1"], "--max-rows"),
+    (["cypher", "RETURN 1", "--timeout", "-1"], "--timeout"),
+    (["db", "load", "--batch-size", "-5"], "--batch-size"),
+    (["db", "serve", "--tx-timeout", "0"], "--tx-timeout"),
+    (["db", "serve", "--http-port", "-1"], "--http-port"),
+    (["serve", "--workers", "-1"], "--workers"),
+])
+def test_every_numeric_option_out_of_range_is_a_usage_error(run_cli: Any, argv: list[str], option: str) -> None:
+    """The siblings of -k: a count, limit, depth or size below its range exits 2 before anything runs."""
+    code, out, err = run_cli(*argv)
+    assert code == 2 and out == "", (argv, out)
+    assert f"argument {option}: must be" in err, err
+
+
 def test_a_role_and_a_cert_are_both_named(run_cli: Any) -> None:
     code, out, _ = run_cli("plan", "--role", "ml-engineer-gcp", "--cert", "aws-mla", "--have", "python,sql")
     assert code == 0
@@ -45,16 +72,23 @@ def test_a_role_and_a_cert_are_both_named(run_cli: Any) -> None:
 
 @pytest.mark.parametrize(("make", "says"), [
     (lambda d: (d / "empty.yaml", d.joinpath("empty.yaml").write_text("")), "holds no catalog"),
+    (lambda d: (d / "empty.json", d.joinpath("empty.json").write_text("")), "holds no catalog"),
+    (lambda d: (d / "blank.json", d.joinpath("blank.json").write_text("\n  \n")), "holds no catalog"),
+    (lambda d: (d / "comment.yaml", d.joinpath("comment.yaml").write_text("# nothing yet\n")), "holds no catalog"),
     (lambda d: (d / "adir", d.joinpath("adir").mkdir()), "adir: is a directory"),
 ])
 def test_validate_refuses_an_empty_file_and_a_directory(run_cli: Any, tmp_path: Path, make: Any, says: str) -> None:
     path, _ = make(tmp_path)
     for argv in (["validate", str(path)], ["roles", "--catalog", str(path), "--have", "x"],
-                 ["catalog", "stats", "--catalog", str(path)]):
+                 ["catalog", "stats", "--catalog", str(path)], ["show", "python", "--catalog", str(path)],
+                 ["viz", "--catalog", str(path), "-o", str(tmp_path / "out.html")]):
         code, out, err = run_cli(*argv)
         assert code == 1, argv
         assert says in out + err, (argv, out, err)
-        assert "unsupported file type" not in out + err
+        assert "unsupported file type" not in out + err and "invalid JSON" not in out + err
+    assert not (tmp_path / "out.html").exists()
+    code, out, _ = run_cli("validate", str(path))
+    assert out.splitlines()[-1] == f"{path}: 1 error, 0 warnings"  # not "1 error(s)"
 
 
 @pytest.mark.parametrize("value", ["-3", "0", "200"])
@@ -84,10 +118,32 @@ def test_catalog_stats_summarises_its_warnings(run_cli: Any) -> None:
     assert out.count("warning:") == n > 0
 
 
-def test_one_step_is_one_step(run_cli: Any) -> None:
+def test_one_step_is_one_step(run_cli: Any, tmp_path: Path) -> None:
     code, out, _ = run_cli("plan", "--situation", "ml-practitioner-wants-credential")
     assert code == 0
     assert "total: 1 step, " in out and "1 steps" not in out
+    have = "python,sql,ml-fundamentals:2,vertex-ai:2,bigquery:2,ml-pipelines:2,model-serving:2,model-monitoring:2," \
+           "ml-system-design:2,gcp-basics:2,tensorflow:2,ml-problem-framing:2,feature-engineering:2,model-evaluation:2"
+    code, out, _ = run_cli("viz", "--cert", "google-pmle", "--have", have, "-o", str(tmp_path / "route.html"))
+    assert code == 0 and "route of 1 step (" in out, out
+    code, out, _ = run_cli("viz", "--center", "python", "--depth", "0", "-o", str(tmp_path / "node.html"))
+    assert code == 0
+    page = (tmp_path / "node.html").read_text()
+    assert "within 0 hops: 1 node, 0 relationships" in page, page[:2000]
+
+
+def test_counts_of_one_are_singular_everywhere() -> None:
+    """Every count the CLI and pages print goes through counted(): never "1 steps" nor "1 warning(s)"."""
+    from api.formatting import counted
+
+    assert [counted(n, "warning") for n in (0, 1, 2)] == ["0 warnings", "1 warning", "2 warnings"]
+    assert counted(1, "skills") == "1 skill" and counted(1_234, "record") == "1,234 records"
+    root = Path(__file__).resolve().parents[3]
+    lazy = [f"{p.relative_to(root)}: {line.strip()}" for top in ("api", "graph", "loaders", "queries")
+            for p in sorted((root / top).rglob("*.py")) for line in p.read_text().splitlines()
+            if any(f"{noun}(s)" in line for noun in ("step", "error", "warning", "record", "node", "relationship",
+                                                     "skill", "course", "role", "hour", "week", "month"))]
+    assert not lazy, lazy
 
 
 def test_export_counts_its_errors_consistently(bolt_env: dict[str, str], bolt_driver: Any, run_cli: Any,
@@ -102,8 +158,25 @@ def test_export_counts_its_errors_consistently(bolt_env: dict[str, str], bolt_dr
                               database_=database)
     code, out, err = run_cli("export", str(tmp_path / "out.yaml"))
     assert code == 1 and not (tmp_path / "out.yaml").exists()
-    lines = err.strip().splitlines()
-    first = lines[0]
-    more = int(first.split("(and ")[1].split()[0]) if "(and " in first else 0
-    listed = [line for line in lines[1:] if line.strip()]
-    assert more >= 1 and len(listed) == more, err
+    first, *listed = err.strip().splitlines()
+    assert first.startswith("skillgraph: error: the graph is not a valid catalog: "), err
+    n = int(first.split("valid catalog: ")[1].split()[0])  # "1 error" or "2 errors": said once, and it agrees
+    assert "(and " not in err and len(listed) == n >= 1, err
+    assert first.split("valid catalog: ")[1].startswith(f"{n} error{'s' * (n != 1)} ("), err
+    assert all(line.startswith("  ") for line in listed)
+
+
+def test_a_catalog_error_with_a_summary_lists_every_issue_under_it(run_cli: Any, tmp_path: Path) -> None:
+    from graph.errors import CatalogError, CatalogIssue
+
+    issues = [CatalogIssue("first"), CatalogIssue("second")]
+    err = CatalogError(issues, summary="the graph is not a valid catalog: 2 errors")
+    assert str(err) == "the graph is not a valid catalog: 2 errors" and err.listed == issues
+    plain = CatalogError(issues)
+    assert str(plain) == "first (and 1 more error)" and plain.listed == issues[1:]
+    broken = tmp_path / "many.yaml"
+    broken.write_text("skills:\n" + "".join(f"  - {{id: s{i}}}\n" for i in range(25)))
+    code, _, err_text = run_cli("roles", "--catalog", str(broken))
+    first, *rest = err_text.strip().splitlines()
+    assert code == 1 and first.endswith("(and 24 more errors)")
+    assert len(rest) == 20 and rest[-1] == "  ... and 5 more"  # 19 listed + 5 = the 24 the message counts

@@ -132,6 +132,7 @@ def test_planner_argument_errors_are_422(client: TestClient) -> None:
     ({"target": {}}, "body.target"),
     ({"target": ROLE, "have": [{"id": "python", "level": 9}]}, "body.have[0].level"),
     ({"target": ROLE, "have": ["python", 5]}, "body.have[1]"),
+    ({"target": ROLE, "have": ["python:9"]}, "body.have[0]"),
     ({"target": ROLE, "have": ["sql", "python:9"]}, "body.have[1]"),
     ({"target": ROLE, "objective": "fun"}, "body.objective"),
     ({"target": ROLE, "alternatives": 99}, "body.alternatives"),
@@ -370,8 +371,25 @@ def test_solver_fault_is_500_not_422(client: TestClient, monkeypatch: pytest.Mon
     ("/courses?teaches=pyhton", "pyhton", "python"),
     ("/roles?needs=pyhton", "pyhton", "python"),
     ("/roles?values=google-pmel", "google-pmel", "google-pmle"),
+    ("/courses?provider=Kagle", "Kagle", "Kaggle"),
+    ("/certs?provider=Amazon%20Web%20Service", "Amazon Web Service", "Amazon Web Services"),
+    ("/programs?provider=DeepLearning.A", "DeepLearning.A", "DeepLearning.AI"),
+    ("/skills?category=mathz", "mathz", "math"),
 ])
 def test_an_unknown_id_in_a_list_filter_is_422_with_suggestions(client: TestClient, url: str, bad: str,
                                                                  near: str) -> None:
     body = _error(client.get(url), 422)
     assert body["id"] == bad and near in body["suggestions"]
+
+
+def test_a_known_provider_or_category_with_no_match_is_still_an_empty_list(client: TestClient) -> None:
+    assert client.get("/certs", params={"provider": "KAGGLE"}).json() == {"data": [], "count": 0}  # courses only
+    assert client.get("/courses", params={"provider": "kaggle"}).json()["count"] > 0
+
+
+@pytest.mark.parametrize("url", ["/roles/closest?have=python:9", "/roles/closest?have=sql,python:9",
+                                 "/viz/plan?role=ml-engineer-gcp&have=python:9"])
+def test_a_bad_level_in_a_query_is_422_with_the_errors_list(client: TestClient, url: str) -> None:
+    body = _error(client.get(url), 422)
+    assert [e["path"] for e in body["errors"]] == ["query.have"], body
+    assert body["detail"] == "query.have: 'python:9': the level must be 1, 2 or 3, not 9"
