@@ -45,10 +45,9 @@ def relaxation_route(model: Model) -> Solution | None:
         # could hold in the LP and not for the route.
         return None
     h = model.h
-    ints = np.flatnonzero(model.integer).astype(np.int32)
     h.clearSolver()
     h.setOptionValue("presolve", "off")
-    h.changeColsIntegrality(len(ints), ints, np.zeros(len(ints), dtype=np.uint8))
+    model.integral(False)
     try:
         cols = model.cost_cols  # steps, then subscription months
         h.changeColsCost(len(cols), cols, model.weighted)
@@ -60,7 +59,6 @@ def relaxation_route(model: Model) -> Solution | None:
             return None
         objective = float(h.getInfo().objective_function_value)
     finally:
-        h.changeColsIntegrality(len(ints), ints, np.ones(len(ints), dtype=np.uint8))
         h.clearSolver()
     chosen = {a for a, v in zip(model.acts, values, strict=True) if v > 0.5}
     # The LP optimum bounds every integer solution from below: it is the dual bound.

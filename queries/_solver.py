@@ -284,9 +284,18 @@ class Model:
         lp.a_matrix_.index_ = np.concatenate([np.array(index, dtype=np.int32), pairs])
         lp.a_matrix_.value_ = np.concatenate([np.array(value, dtype=np.float64), np.tile([1.0, -1.0], len(used))])
         h.passModel(lp)
-        ints = np.flatnonzero(integer).astype(np.int32)  # faster than lp.integrality_ (a list of enums)
-        h.changeColsIntegrality(len(ints), ints, np.ones(len(ints), dtype=np.uint8))
+        # Passed as an LP: the integer columns are marked when a MIP run needs them (see
+        # integral()), so the LP tried first (queries._relaxation) needs no unmarking.
+        self.ints = np.flatnonzero(integer).astype(np.int32)
+        self.marked = False
         self._objective()
+
+    def integral(self, on: bool = True) -> None:
+        """Mark the integer columns as integer (``on``) or relax them."""
+        if self.marked != on:
+            # faster than lp.integrality_ (a list of enums)
+            self.h.changeColsIntegrality(len(self.ints), self.ints, np.full(len(self.ints), on, dtype=np.uint8))
+            self.marked = on
 
     def _components(self, acts: set[int], facts: set[int]) -> dict[tuple[str, int], int]:
         """Strongly connected components of the fact/action graph (see :mod:`queries._scc`)."""
@@ -404,6 +413,7 @@ class Model:
         """One solve of the lexicographic objective, checked against what HiGHS reports."""
         h = self.h
         h.clearSolver()
+        self.integral()
         h.setOptionValue("presolve", "choose" if presolve else "off")
         cols = self.cost_cols
         if self.weighted is not None:
