@@ -2,8 +2,9 @@
 
 Transactions: one transaction per load
     A load runs in ONE write transaction: (replace only) remove stale nodes,
-    drop the relationships the loaded records own, MERGE nodes, MERGE
-    relationships, all as batched ``UNWIND $rows`` statements, then commit.
+    drop the relationships the loaded records own, MERGE the nodes the graph
+    holds and CREATE the others, CREATE the relationships (none of them
+    exists any more), all as batched ``UNWIND $rows`` statements, then commit.
     Any failure (a server error, a broken connection, Ctrl-C in the progress
     callback) rolls everything back, and readers see the previous graph
     until the commit. We chose this over a staging generation because a
@@ -33,12 +34,13 @@ from graph.catalog import KINDS, Catalog, Kind
 from graph.errors import CatalogError
 from graph.neo4j.codec import encode_props, meta_catalog, meta_values, record_values
 from graph.neo4j.cypher import (
+    CREATE_NODES,
+    CREATE_RELATIONSHIPS,
     DELETE_OWNED_RELATIONSHIPS,
     DELETE_STALE_NODES,
     LOADED_AT,
     MERGE_META,
     MERGE_NODES,
-    MERGE_RELATIONSHIPS,
     META_ID,
     ORDER_KEY,
     READ_META,
@@ -105,7 +107,8 @@ def write_plan(
         positions = dict(stored.get(label, {})) if not replace else {}
         numbers = [p for p in positions.values() if isinstance(p, int) and not isinstance(p, bool)]
         next_position = max(numbers, default=-1) + 1
-        rows = []
+        rows, new_rows = [], []
+        held = stored.get(label, {})
         for index, item in enumerate(getattr(catalog, KINDS[kind])):
             if replace:
                 position = index
@@ -115,9 +118,10 @@ def write_plan(
                 position, next_position = next_position, next_position + 1
             props = encode_props(record_values(kind, item))
             props[ORDER_KEY] = position
-            rows.append({"id": item.id, "props": props})
-        for chunk in _batches(rows, batch_size):
-            out.append(Statement("records", MERGE_NODES[label], {"rows": chunk}, len(chunk), len(chunk)))
+            (rows if item.id in held else new_rows).append({"id": item.id, "props": props})
+        for query, some in ((MERGE_NODES[label], rows), (CREATE_NODES[label], new_rows)):
+            for chunk in _batches(some, batch_size):
+                out.append(Statement("records", query, {"rows": chunk}, len(chunk), len(chunk)))
     grouped: dict[Relationship, list[dict[str, Any]]] = {}
     for ref in references(catalog):
         start, end = ref.ends
@@ -125,7 +129,7 @@ def write_plan(
                                                          "props": dict(ref.props)})
     for key in RELATIONSHIPS:
         for chunk in _batches(grouped.get(key, []), batch_size):
-            out.append(Statement("relationships", MERGE_RELATIONSHIPS[key], {"rows": chunk}, len(chunk), len(chunk)))
+            out.append(Statement("relationships", CREATE_RELATIONSHIPS[key], {"rows": chunk}, len(chunk), len(chunk)))
     meta = catalog if replace or stored_meta is None else merge_catalogs(stored_meta, _meta_only(catalog))
     props = encode_props(meta_values(meta))
     props[LOADED_AT] = datetime.now(UTC).isoformat(timespec="seconds")

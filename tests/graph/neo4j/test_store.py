@@ -266,7 +266,8 @@ def test_a_batch_the_server_rejects_rolls_the_whole_load_back(
     before = graph_counts(bolt_driver, neo4j_store.database)
     key = ("TEACHES", "course", "skill")
     # The real server gets a statement it refuses, after the nodes were merged.
-    monkeypatch.setitem(ns.MERGE_RELATIONSHIPS, key, ns.MERGE_RELATIONSHIPS[key].replace("MERGE", "MERGE MERGE", 1))
+    broken = ns.CREATE_RELATIONSHIPS[key].replace("CREATE", "CREATE CREATE", 1)
+    monkeypatch.setitem(ns.CREATE_RELATIONSHIPS, key, broken)
     with pytest.raises(CypherRejected):
         neo4j_store.load(rich_catalog(), replace=True, batch_size=2)
     assert graph_counts(bolt_driver, neo4j_store.database) == before
