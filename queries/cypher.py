@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,7 +152,9 @@ def run_named(driver: Any, name: str, params: Mapping[str, Any] | None = None, *
     """Rows of the named query ``name`` (a read, routed as one, in READ access mode).
 
     ``timeout`` (seconds) goes to the server with the query; Neo4j ends the
-    transaction when it runs out (the local ArcadeDB server ignores it).
+    transaction when it runs out. The local ArcadeDB server ignores it, so
+    the client enforces it too: past it, the query is abandoned (a read, it
+    changes nothing) and ``CypherRejected`` is raised.
 
     Raises
     ------
@@ -170,12 +172,36 @@ def run_named(driver: Any, name: str, params: Mapping[str, Any] | None = None, *
         raise CypherRejected(f"query {name!r} needs parameter(s) {', '.join(missing)} (--param NAME=VALUE)")
     neo4j = import_driver()
     with map_driver_errors(database=database, only_driver=False):
-        result = driver.execute_query(neo4j.Query(query.cypher, timeout=timeout), params,
-                                      routing_=neo4j.RoutingControl.READ, database_=database)
+        result = _within(timeout, lambda: driver.execute_query(
+            neo4j.Query(query.cypher, timeout=timeout), params, routing_=neo4j.RoutingControl.READ,
+            database_=database))
     rows = [{k: to_plain(v) for k, v in r.items()} for r in result.records]
     if query.sort:
         rows.sort(key=lambda r: tuple(str(r.get(k)) for k in query.sort))
     return rows
+
+
+def _within(timeout: float | None, call: Callable[[], Any]) -> Any:
+    """``call()``, given up after ``timeout`` seconds (None: no limit) with :class:`CypherRejected`."""
+    if timeout is None:
+        return call()
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as err:  # handed to the caller's thread
+            box["error"] = err
+
+    worker = threading.Thread(target=work, name="skillgraph-named-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise CypherRejected(f"the query did not finish within {timeout:g} s and was abandoned; "
+                             "nothing was changed (allow a longer timeout)")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def prerequisite_chain(driver: Any, skill: str, *, database: str = DEFAULT_DATABASE) -> list[dict[str, Any]]:

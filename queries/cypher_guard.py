@@ -6,13 +6,16 @@ server), and whatever a rollback cannot undo (``CALL {...} IN TRANSACTIONS``
 commits batch by batch; schema changes survive a rollback there). So the
 query is split into tokens first: string literals, comments and
 backtick-quoted names become single tokens and can neither hide a clause nor
-trigger a refusal. Then a keyword counts only where it is a clause keyword:
+trigger a refusal. A ``//`` comment ends at any line break a server may
+see (``\\r``, ``\\u2028``... as well as ``\\n``), so nothing after one hides
+in it. Then a keyword counts only where it is a clause keyword:
 not a property (``n.delete``), a label or type (``:Set``), a map key
 (``{create: 1}``) or a parameter (``$set``).
 
 Refused in read-only mode, each with a message naming it: updating clauses
-(``CREATE``, ``MERGE``, ``SET``, ``DELETE``, ``DETACH``, ``REMOVE``,
-``FOREACH``), ``IN TRANSACTIONS``, ``LOAD CSV``, ``USE``, schema and
+(``CREATE`` and GQL's ``INSERT``, ``MERGE``, ``SET``, ``DELETE``,
+``DETACH``, ``REMOVE``, ``FOREACH``), ``IN TRANSACTIONS``, ``LOAD CSV``,
+``USE``, schema and
 administration commands (``DROP``, ``ALTER``, ``GRANT``, ``DENY``,
 ``REVOKE``, ``START``/``STOP``, ``TERMINATE``, ``ENABLE``...), ``SHOW``
 except of indexes and constraints, ``CALL`` of any procedure outside a small
@@ -42,7 +45,7 @@ PROCEDURE_ALLOWLIST = frozenset({
 _FUNCTION_NAMESPACES = frozenset({"date", "datetime", "localdatetime", "time", "localtime", "duration", "point",
                                   "vector"})
 
-_UPDATES = {"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH"}
+_UPDATES = {"CREATE", "INSERT", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH"}  # INSERT: GQL's CREATE
 _ADMIN = {"DROP", "ALTER", "GRANT", "DENY", "REVOKE", "START", "STOP", "TERMINATE", "ENABLE", "DEALLOCATE",
           "REALLOCATE", "RENAME", "SUSPEND", "ACTIVATE", "DEACTIVATE", "PERIODIC"}
 _SHOWABLE = {"INDEX", "INDEXES", "CONSTRAINT", "CONSTRAINTS"}
@@ -52,7 +55,7 @@ _SHOW_MODIFIERS = {"ALL", "RANGE", "TEXT", "POINT", "LOOKUP", "FULLTEXT", "VECTO
 
 _TOKEN = re.compile(r"""
     (?P<space>\s+)
-  | (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
+  | (?P<comment>//[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*|/\*.*?(?:\*/|\Z))
   | (?P<string>'(?:[^'\\]|\\.)*(?:'|\Z)|"(?:[^"\\]|\\.)*(?:"|\Z))
   | (?P<quoted>`(?:[^`]|``)*(?:`|\Z))
   | (?P<param>\$\w+|\$`(?:[^`]|``)*`)
@@ -120,7 +123,9 @@ def read_only_violation(query: str) -> str | None:
                 return f"CREATE {toks[j].text.upper()} (a schema or administration command)"
         if word in _UPDATES:
             return f"{word} (an update)"
-        if word in ("TRANSACTIONS", "TRANSACTION") and any(t.upper == "IN" for t in toks[max(0, i - 4):i]):
+        if word in ("TRANSACTIONS", "TRANSACTION") and (
+                any(t.upper == "IN" for t in toks[max(0, i - 4):i]) or (i > 0 and toks[i - 1].upper == "CONCURRENT")):
+            # IN [n] TRANSACTIONS, and IN <any expression> CONCURRENT TRANSACTIONS
             return "IN TRANSACTIONS (commits batch by batch: a rollback cannot undo it)"
         if word == "LOAD":
             return "LOAD CSV (reads files or URLs on the server)"

@@ -230,3 +230,19 @@ def test_nodes_relationships_and_paths_become_plain_data(loaded: Neo4jStore) -> 
 
 def test_run_cypher_without_a_timeout(loaded: Any) -> None:
     assert run_cypher(loaded.driver, "RETURN 1 AS one", timeout=None, database=loaded.database).rows == [{"one": 1}]
+
+
+def test_a_named_query_is_bounded_by_its_timeout_on_every_server(loaded: Neo4jStore,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """ArcadeDB ignores the timeout sent with the query, so the client gives up on a slow named query too."""
+    from queries import cypher
+
+    slow = cypher.NamedQuery("slow", "UNWIND range(1, 1000000) AS x UNWIND range(1, 4) AS y RETURN count(*) AS c",
+                             (), "slow")
+    monkeypatch.setitem(cypher.NAMED_QUERIES, "slow", slow)
+    with pytest.raises(CypherRejected, match="did not finish within 0.2 s"):
+        run_named(loaded.driver, "slow", timeout=0.2, database=loaded.database)
+    deadline = time.monotonic() + 60
+    while any(t.name == "skillgraph-named-query" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.2)  # the abandoned read finishes (or the server ends it) before the next test
+    assert run_named(loaded.driver, "untaught-skills", database=loaded.database) is not None

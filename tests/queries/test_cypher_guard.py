@@ -59,6 +59,15 @@ HOSTILE: list[tuple[str, str]] = [  # (query, what the refusal names)
     ("EXPLAIN CREATE (:Pwned)", "CREATE"),
     ("USING PERIODIC COMMIT LOAD CSV FROM 'file:///etc/passwd' AS r CREATE (:Row)", "PERIODIC"),
     ("MATCH (n) CALL { MATCH (m) WHERE m.id = n.id SET m.touched = true } RETURN n", "SET"),
+    # unicode: no-break, ideographic and em spaces between words; a zero-width space splitting DETACH DELETE
+    ("MATCH\u00a0(n:Skill {id:'python'})\u3000DETACH\u2003DELETE n", "DETACH DELETE"),
+    ("MATCH (n:Skill {id:'python'}) DETACH\u200bDELETE n", "DETACH"),
+    ("MATCH (s:Skill {id:'python'}) SET s.name = 'Pýthon ✓'", "SET"),
+    # a // comment ends at \r for the server, so what follows is code (the guard also ends one at \u2028...)
+    ("MATCH (n) RETURN count(n) AS c //\rCREATE (:Pwned)", "CREATE"),
+    ("MATCH (n) RETURN count(n) AS c /* \u2028 */ CREATE (:Pwned)", "CREATE"),
+    ("INSERT (:Pwned)", "INSERT"),  # GQL's CREATE (Neo4j 5.18+)
+    ("MATCH (n) CALL (n) { RETURN n.id AS i } IN (1 + 1) CONCURRENT TRANSACTIONS RETURN i", "IN TRANSACTIONS"),
 ]
 
 BENIGN = [
@@ -77,6 +86,8 @@ BENIGN = [
     "MATCH (n:Skill) WITH n ORDER BY n.id RETURN collect(n.id)[0..3] AS first",
     "MATCH (n:Skill) CALL (n) { RETURN n.id AS i } RETURN i LIMIT 2",
     "SHOW INDEXES",
+    "MATCH (n:Skill) WHERE n.name = 'Pýthon — ✓ CREATE' RETURN n.id AS `ünïcode DELETE`",
+    "MATCH (transactions:Skill) RETURN transactions.id AS concurrent LIMIT 1",
 ]
 
 
@@ -183,7 +194,7 @@ def test_the_refusals_shown_in_the_docs_are_the_real_ones() -> None:
     assert add_course and read_only_refusal(add_course.group(1)) in text
 
 
-_UPDATES = ("CREATE", "SET", "REMOVE", "DELETE", "DETACH", "MERGE", "FOREACH", "DROP")
+_UPDATES = ("CREATE", "INSERT", "SET", "REMOVE", "DELETE", "DETACH", "MERGE", "FOREACH", "DROP")
 
 
 def test_without_the_guard_neo4j_itself_refuses_every_update_in_read_mode(loaded: dict[str, str], bolt_server: Any,
