@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from api.cli.options import whole
+from graph.errors import field_errors
 
 __all__ = ["register"]
 
@@ -41,10 +42,9 @@ def serve(args: argparse.Namespace) -> int:
     try:
         settings = Settings()
     except ValidationError as err:
-        for e in err.errors():
-            where = ".".join(str(x) for x in e["loc"])
-            print(f"skillgraph: error: settings{': ' + where if where else ''}: "
-                  f"{e['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        for e in field_errors(err.errors()):
+            print(f"skillgraph: error: settings{': ' + e.field if e.field else ''}: "
+                  f"{e.msg.removeprefix('Value error, ')}", file=sys.stderr)
         return 2
     if settings.backend == "file":
         from loaders import load_catalog
