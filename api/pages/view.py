@@ -136,13 +136,6 @@ class View:
             node.update(x=x, y=y, fixed={"x": True, "y": True}, mass=4)
         self.nodes[id_] = node
 
-    def add_special(self, id_: str, label: str, *, shape: str, color: str, font_color: str, tooltip: list[str],
-                    x: float, y: float) -> None:
-        self.nodes[id_] = {"label": label, "shape": shape, "color": {"background": color, "border": color},
-                           "font": {"color": font_color, "size": 18}, "kind": "you", "role": "you",
-                           "search": f"{id_} {label}".casefold(), "title": "\n".join(tooltip),
-                           "x": x, "y": y, "fixed": {"x": True, "y": True}}
-
     def add_edge(self, src: str, dst: str, rel: str, *, label: str = "", color: str = "#999999", width: float = 1.0,
                  dashes: bool | list[int] = False, title: str = "") -> None:
         if src not in self.nodes or dst not in self.nodes:
