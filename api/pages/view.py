@@ -29,7 +29,6 @@ from api.pages.styles import (
     FADED_EDGE,
     FADED_FONT,
     NODE_STYLES,
-    EdgeStyle,
     edge_label,
     legend_line,
     legend_shape,
@@ -150,7 +149,7 @@ class View:
         faded_roles = {"context", "optional"}
         for src, dst, data in g.subgraph([n for n in self.nodes if n in g]).edges(data=True):
             rel = data["type"]
-            style = EDGE_STYLES.get(rel, EdgeStyle(rel.lower(), "#999999"))
+            style = rel_style(rel)
             label, width = edge_label(rel, data)
             faded = self.nodes[src]["role"] in faded_roles or self.nodes[dst]["role"] in faded_roles
             title = f"{src} {label} {dst}"
