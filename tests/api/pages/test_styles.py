@@ -22,4 +22,4 @@ def test_the_legend_and_the_layout_read_the_schema() -> None:
 
     assert {rel: s.label for rel, s in EDGE_STYLES.items()} == {t: r.legend for t, r in RELATIONSHIP_TYPES.items()}
     assert EDGE_STYLES["REQUIRES"].label == "requires (prerequisite)" and EDGE_STYLES["TEACHES"].label == "teaches"
-    assert _BACKWARD == {"REQUIRES", "VALIDATES", "AWARDED_FOR", "NEEDS", "VALUES"}
+    assert {"REQUIRES", "VALIDATES", "AWARDED_FOR", "NEEDS", "VALUES"} == _BACKWARD
