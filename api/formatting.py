@@ -1,7 +1,8 @@
 """How the interfaces write money, hours and levels.
 
 Written once here for the command line and the pages, so a price or a level
-reads the same everywhere.
+reads the same everywhere; :func:`money` itself lives in :mod:`graph.models`,
+so the planner's reasons write amounts the same way.
 
 Examples
 --------
@@ -17,17 +18,12 @@ Examples
 
 from __future__ import annotations
 
+from graph.models import money  # the domain's one way to write an amount, re-exported for the interfaces
+
 __all__ = ["AUDIT_FREE", "counted", "hours", "level_label", "level_tag", "money", "price"]
 
 #: the note after the price of a course that can be audited for free
 AUDIT_FREE = " (audit free)"
-
-
-def money(usd: float | None, *, unknown: str = "?", symbol: str = "$") -> str:
-    """US dollars with thousands separators, cents only when there are any; ``unknown`` for None."""
-    if usd is None:
-        return unknown
-    return symbol + f"{usd:,.2f}".removesuffix(".00")
 
 
 def price(usd: float | None, free_audit: bool, *, unknown: str = "?", free: str | None = None,

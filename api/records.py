@@ -12,16 +12,19 @@ Examples
 >>> r = record(load_catalog(), "python")
 >>> r["type"], r["id"], "taught_by" in r["neighbours"]
 ('skill', 'python', True)
->>> sorted(query_result(["n"], [{"n": 1}]).items())[:4]
+>>> from queries.cypher import CypherResult
+>>> sorted(query_result(CypherResult(["n"], [{"n": 1}])).items())[:4]
 [('columns', ['n']), ('committed', False), ('count', 1), ('counters', {})]
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.catalog import Catalog, Kind
+
+if TYPE_CHECKING:
+    from queries.cypher import CypherResult
 
 __all__ = ["query_result", "record"]
 
@@ -38,10 +41,9 @@ def record(catalog: Catalog, id_: str, kind: Kind | None = None) -> dict[str, An
             "neighbours": catalog.neighbours(id_)}
 
 
-def query_result(columns: Sequence[str], rows: Sequence[Mapping[str, Any]], *, truncated: bool = False,
-                 write: bool = False, committed: bool = False,
-                 counters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def query_result(result: CypherResult, *, write: bool = False) -> dict[str, Any]:
     """A curator query's answer: its ``columns``, the rows as ``data`` and their ``count``, and
-    whether the row limit cut it, it could write, it committed, and what it changed."""
-    return {"columns": list(columns), "data": [dict(r) for r in rows], "count": len(rows), "truncated": truncated,
-            "write": write, "committed": committed, "counters": dict(counters or {})}
+    whether the row limit cut it, it could ``write``, it committed, and what it changed."""
+    return {"columns": list(result.keys), "data": [dict(r) for r in result.rows], "count": len(result.rows),
+            "truncated": result.truncated, "write": write, "committed": result.committed,
+            "counters": dict(result.counters)}

@@ -29,8 +29,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = [
     "AccessDenied",
@@ -39,6 +43,7 @@ __all__ = [
     "AuthFailed",
     "CycleIssue",
     "CypherRejected",
+    "FieldError",
     "KindChanged",
     "PlanningBug",
     "PlanningError",
@@ -48,7 +53,9 @@ __all__ = [
     "StoreUnavailable",
     "UnknownId",
     "WeakPassword",
+    "field_errors",
     "suggest",
+    "validation_issues",
 ]
 
 
@@ -98,6 +105,59 @@ class CycleIssue(CatalogIssue):
 
     def in_file(self, file: str | None) -> CycleIssue:
         return CycleIssue(self.cycle, file)
+
+
+#: type tags pydantic puts in a location for the members of a union ('str' in ``str | SkillLevel``)
+_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "list", "dict", "none"})
+
+
+def _is_field(part: str | int) -> bool:
+    """An index or a field name, not a union-member tag ('constrained-str', 'SkillLevel', 'function-after[...]')."""
+    return isinstance(part, int) or (part.isidentifier() and part.islower() and part not in _TYPE_TAGS)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One pydantic error with its location cut down to field names and indexes.
+
+    ``in_branch`` says the location named a union member: the error is about
+    one of the shapes an input may take ("an id or {id, level}").
+    """
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str
+    in_branch: bool = False
+
+    @property
+    def field(self) -> str | None:
+        """The location as ``requires.0.id``; None for the record as a whole."""
+        return ".".join(str(p) for p in self.loc) or None
+
+
+def field_errors(errors: Iterable[Mapping[str, Any]], wording: Mapping[str, str] | None = None, *,
+                 show_input: bool = False) -> list[FieldError]:
+    """pydantic's ``errors()`` as :class:`FieldError`, the one reading of its locations.
+
+    ``wording`` replaces pydantic's message by error type (``{"missing":
+    "required field is missing"}``); ``show_input`` appends a scalar input
+    that was refused (``(got 'x')``).
+    """
+    out = []
+    for e in errors:
+        loc = tuple(p for p in e["loc"] if _is_field(p))
+        msg = (wording or {}).get(e["type"]) or e["msg"]
+        if show_input and e["type"] not in (wording or {}) and "input" in e and not isinstance(e["input"], dict | list):
+            msg = f"{msg} (got {e['input']!r})"
+        out.append(FieldError(loc, msg, e["type"], len(loc) < len(e["loc"])))
+    return out
+
+
+def validation_issues(err: ValidationError, item: str | None, file: str | None = None, *,
+                      wording: Mapping[str, str] | None = None, show_input: bool = False) -> list[CatalogIssue]:
+    """A pydantic ``ValidationError`` of one record as catalog issues located at ``item`` (see :func:`field_errors`)."""
+    found = field_errors(err.errors(), wording, show_input=show_input)
+    return [CatalogIssue(e.msg, item, e.field, file) for e in found]
 
 
 class CatalogError(SkillGraphError):

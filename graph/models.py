@@ -44,6 +44,7 @@ __all__ = [
     "SourceKind",
     "Subscription",
     "WEEKS_PER_MONTH",
+    "money",
     "months_billed",
     "whole_months",
 ]
@@ -342,6 +343,19 @@ def months_billed(hours: float, hours_per_week: float) -> int:
     (3, 1, 0)
     """
     return whole_months(hours, hours_per_week * WEEKS_PER_MONTH)
+
+
+def money(usd: float | None, *, unknown: str = "?", symbol: str = "$") -> str:
+    """US dollars with thousands separators, cents only when there are any; ``unknown`` for None.
+
+    The one way skillgraph writes an amount, in the planner's reasons as on the pages.
+
+    >>> money(49), money(89.99), money(None), money(1234.5, symbol="")
+    ('$49', '$89.99', '?', '1,234.50')
+    """
+    if usd is None:
+        return unknown
+    return symbol + f"{usd:,.2f}".removesuffix(".00")
 
 
 def whole_months(hours: float, hours_per_month: float) -> int:

@@ -3,8 +3,8 @@
 Every view of the catalog as a graph derives from :data:`RELATIONSHIPS`:
 the networkx view (:attr:`graph.catalog.Catalog.graph`), the stores'
 references (:func:`references`), the Neo4j Cypher and codecs
-(:mod:`graph.neo4j`), and the pages' edge legends (:data:`RELATIONSHIP_TYPES`
-in order, with :attr:`RelType.verb` as the readable text).
+(:mod:`graph.neo4j`), and the pages' edge legends (:attr:`RelType.legend` as the readable text) and
+their layouts (:attr:`RelType.end_first`).
 
 A row is one (type, start kind, end kind) the catalog makes, with the record
 field that holds it. The record that owns the field is the start of the
@@ -64,7 +64,11 @@ class RelType:
 
     ``props`` are the relationship's properties besides ``order`` (its
     position in the field's list); ``graph_props`` those the networkx view
-    keeps on an edge; ``verb`` and ``inverse`` name it in either direction.
+    keeps on an edge; ``verb`` and ``inverse`` name it in either direction,
+    and ``gloss`` what its far end is, for a legend (:attr:`legend`).
+    ``end_first``: the end comes before the start on a learner's way (a
+    prerequisite before what requires it, a skill before the role that needs
+    it), so a drawing of the flow runs from end to start.
     """
 
     type: str
@@ -75,6 +79,13 @@ class RelType:
     inverse: str
     owned_by_end: bool = False
     single: bool = False  # the field holds one id, not a list
+    end_first: bool = False
+    gloss: str = ""
+
+    @property
+    def legend(self) -> str:
+        """The verb with its gloss: ``requires (prerequisite)``."""
+        return f"{self.verb} ({self.gloss})" if self.gloss else self.verb
 
 
 class Relationship(NamedTuple):
@@ -97,14 +108,18 @@ class Relationship(NamedTuple):
 _REQUIRES_PROPS = ("level", "group", "member")
 #: every relationship type, in the order loads write them and status counts them
 RELATIONSHIP_TYPES: dict[str, RelType] = {t.type: t for t in (
-    RelType("REQUIRES", "requires", _REQUIRES_PROPS, ("level", "group"), "requires", "required_by"),
+    RelType("REQUIRES", "requires", _REQUIRES_PROPS, ("level", "group"), "requires", "required_by", end_first=True,
+            gloss="prerequisite"),
     RelType("TEACHES", "teaches", ("level",), ("level",), "teaches", "taught_by"),
-    RelType("PREPARES_FOR", "prepares_for", (), (), "prepares for", "prepared_by"),
-    RelType("PART_OF", "courses", (), ("order",), "part of", "has_part", owned_by_end=True),
-    RelType("VALIDATES", "validates", (), (), "validates", "validated_by"),
-    RelType("AWARDED_FOR", "program", (), (), "awarded for", "awards", single=True),
-    RelType("NEEDS", "needs", ("level", "importance"), ("level", "importance"), "needs", "needed_by"),
-    RelType("VALUES", "values", ("importance",), ("importance",), "values", "valued_by"),
+    RelType("PREPARES_FOR", "prepares_for", (), (), "prepares for", "prepared_by", gloss="exam"),
+    RelType("PART_OF", "courses", (), ("order",), "part of", "has_part", owned_by_end=True, gloss="program"),
+    RelType("VALIDATES", "validates", (), (), "validates", "validated_by", end_first=True),
+    RelType("AWARDED_FOR", "program", (), (), "awarded for", "awards", single=True, end_first=True,
+            gloss="program"),
+    RelType("NEEDS", "needs", ("level", "importance"), ("level", "importance"), "needs", "needed_by",
+            end_first=True, gloss="role"),
+    RelType("VALUES", "values", ("importance",), ("importance",), "values", "valued_by", end_first=True,
+            gloss="role"),
 )}
 
 #: (type, start kind, end kind) of every relationship the catalog makes

@@ -184,8 +184,8 @@ def check_catalog(
         if c.part_of in programs and c.id not in programs[c.part_of].courses:
             warn(f"part_of {c.part_of!r}, but that program does not list it", c.id, "part_of")
     source_ids = {s.id for s in catalog.sources}
-    for kind, item in catalog.items():
-        _typo_keys(item, kind, issues, file)
+    for _, item in catalog.items():
+        _typo_keys(item, issues, file)
         if source_ids and item.source and item.source not in source_ids:
             hint = suggest(item.source, source_ids)
             extra = f" (did you mean {', '.join(hint)}?)" if hint else ""
@@ -226,7 +226,7 @@ def provenance_issues(catalog: Catalog, file: str | None = None) -> list[Catalog
     return issues
 
 
-def _typo_keys(item: Item, kind: Kind, issues: list[CatalogIssue], file: str | None) -> None:
+def _typo_keys(item: Item, issues: list[CatalogIssue], file: str | None) -> None:
     known = type(item).model_fields
     for key in item.model_extra or {}:
         hint = suggest(key, known, n=1)

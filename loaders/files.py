@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from graph.catalog import KINDS, Catalog
-from graph.errors import CatalogError, CatalogIssue, CycleIssue, PrerequisiteCycle, suggest
+from graph.errors import CatalogError, CatalogIssue, CycleIssue, PrerequisiteCycle, suggest, validation_issues
 from graph.models import Cert, Course, Program, Role, Situation, Skill, Source, Subscription
 from loaders.checks import check_catalog, duplicate_ids
 
@@ -38,7 +38,7 @@ _MODELS: dict[str, type[Any]] = {
 }
 _TOP_KEYS = {"name", "description", "version", *_MODELS}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_UNION_TAGS = {"AnyOf", "SkillLevel", "CertRef"}  # pydantic names union members in error locations
+_WORDING = {"missing": "required field is missing", "extra_forbidden": "unknown key"}
 _PLACEHOLDERS: dict[str, Any] = {"title": "?", "name": "?", "hours": 0}
 
 
@@ -126,7 +126,7 @@ def parse_catalog(data: dict[str, Any], file: str | None = None) -> tuple[Catalo
             try:
                 out.append(model.model_validate(raw))
             except ValidationError as err:
-                issues.extend(_pydantic_issues(err, label, file))
+                issues.extend(validation_issues(err, label, file, wording=_WORDING, show_input=True))
                 shadow = _shadow(model, raw, err)
                 if shadow is not None:
                     shadows.setdefault(section, []).append(shadow)
@@ -150,23 +150,6 @@ def parse_catalog(data: dict[str, Any], file: str | None = None) -> tuple[Catalo
     if any(i.severity == "error" for i in issues):
         return None, issues
     return catalog, issues
-
-
-def _pydantic_issues(err: ValidationError, label: str, file: str | None) -> list[CatalogIssue]:
-    out = []
-    for e in err.errors():
-        loc = [str(p) for p in e["loc"] if str(p) not in _UNION_TAGS]
-        loc = [p for p in loc if not p.startswith(("function-", "json-or-python", "lax-or-strict"))]
-        field = ".".join(loc) or None
-        msg = e["msg"]
-        if e["type"] == "missing":
-            msg = "required field is missing"
-        elif e["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif "input" in e and not isinstance(e["input"], dict | list):
-            msg = f"{msg} (got {e['input']!r})"
-        out.append(CatalogIssue(msg, label, field, file))
-    return out
 
 
 def _shadow(model: type[Any], raw: dict[str, Any], err: ValidationError) -> Any:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.catalog import Catalog
 from graph.errors import PlanningBug
-from graph.models import format_level_ref
+from graph.models import format_level_ref, money
 from queries._compile import Compiled, Fact, derive, fact_label
 from queries.plan_models import GoalItem, Step
 from queries.simulate import State, simulate
@@ -149,7 +149,7 @@ class Explainer:
 
     @staticmethod
     def over_cap(name: str, cap: float, least: float) -> str:
-        shown, need = (f"${cap:,.2f}", f"${least:,.2f}") if name == "budget" else (f"{cap:g} h", f"{least:g} h")
+        shown, need = (money(cap), money(least)) if name == "budget" else (f"{cap:g} h", f"{least:g} h")
         return f"no route within {name.replace('_', ' ')} {shown}: the least any route to these goals needs is {need}"
 
     # -- the route ----------------------------------------------------------------------

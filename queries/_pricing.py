@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.catalog import Catalog
-from graph.models import WEEKS_PER_MONTH, whole_months
+from graph.models import WEEKS_PER_MONTH, money, whole_months
 from queries._compile import Compiled
 from queries.plan_models import Step, SubscriptionCost
 
@@ -123,7 +123,7 @@ class Billing:
             billed = round(s.usd_per_month * months, 2)
             exact = hours / s.hours_per_month
             how = (f"{hours:g} h at {pace} = {hours / self.pace:.1f} weeks = {exact:.2f} months, billed as "
-                   f"{months} month{'' if months == 1 else 's'} x ${s.usd_per_month:g} = ${billed:,.2f}")
+                   f"{months} month{'' if months == 1 else 's'} x {money(s.usd_per_month)} = {money(billed)}")
             apart = _apart(steps, mine, s, months)
             if apart:
                 how += apart
@@ -133,7 +133,7 @@ class Billing:
                 left = round(left - share, 2)
                 st.cost_usd = share
                 st.cost_basis = (f"{s.title}: {st.hours:g} of the route's {hours:g} h on it; {how}; "
-                                 f"this step's share by hours ${share:,.2f}")
+                                 f"this step's share by hours {money(share)}")
             bills.append(SubscriptionCost(id=s.id, title=s.title, usd_per_month=s.usd_per_month, hours=hours,
                                           hours_per_week=self.pace, months=round(exact, 4), months_billed=months,
                                           cost_usd=billed, steps=[st.id for st in mine], how=how))
@@ -161,7 +161,7 @@ def _apart(steps: list[Step], mine: list[Step], sub: Sub, months: int) -> str:
     if least <= months:
         return ""
     return (f"; the bill assumes they are taken back to back, but steps {at[0] + 1}-{at[-1] + 1} have others "
-            f"between them: in this order it is {least} months (${sub.usd_per_month * least:,.2f}) unless you "
+            f"between them: in this order it is {least} months ({money(sub.usd_per_month * least)}) unless you "
             "take them together")
 
 
@@ -170,4 +170,4 @@ def _one_time(st: Step, free_only: bool) -> str:
         return "no price in the catalog; counted as $0"
     if st.cost_usd == 0:
         return "audited for free (free only)" if free_only and st.free_audit else "free"
-    return f"{'exam fee' if st.kind == 'exam' else 'one-time price'} ${st.cost_usd:,.2f}"
+    return f"{'exam fee' if st.kind == 'exam' else 'one-time price'} {money(st.cost_usd)}"

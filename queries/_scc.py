@@ -73,9 +73,11 @@ def components(cp: Compiled, acts: set[int], facts: set[int]) -> dict[Node, int]
 
 def tarjan(nodes: list[Any], succ: dict[Any, list[Any]]) -> dict[Any, int]:
     """Strongly connected components, iteratively (node -> component number). Kept
-    over networkx's on measure: on the 10,000-course benchmark's problems
-    (2,700-10,100 nodes) it took 22 ms median against 111 ms for building an
-    ``nx.DiGraph`` and running ``strongly_connected_components``."""
+    over networkx's on measure (2026-11-30, median of 15, networkx 3.6.1, Python
+    3.11, shared machine): on the compiled graph of the seed catalog (256 nodes,
+    609 edges) 0.34 ms against 1.26 ms for building an ``nx.DiGraph`` and running
+    ``strongly_connected_components``; on that of ``synthetic_catalog(10000,
+    seed=0)`` (22,866 nodes, 96,000 edges) 158 ms against 837 ms."""
     index: dict[Any, int] = {}
     low: dict[Any, int] = {}
     on_stack: set[Any] = set()

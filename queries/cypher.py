@@ -254,10 +254,6 @@ class CypherResult:
     truncated: bool = False
     seconds: float = 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"keys": self.keys, "rows": self.rows, "count": len(self.rows), "counters": self.counters,
-                "committed": self.committed, "truncated": self.truncated}
-
 
 def read_only_refusal(query: str) -> str | None:
     """Why ``query`` may not run without write access (None: it is a read).

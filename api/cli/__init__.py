@@ -51,7 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except UsageError as err:
-        print(f"skillgraph: error: {err}", file=sys.stderr)
+        for problem in err.problems or [str(err)]:
+            print(f"skillgraph: error: {problem}", file=sys.stderr)
         return 2
     except SkillGraphError as err:
         print(f"skillgraph: error: {err}", file=sys.stderr)

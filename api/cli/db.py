@@ -282,8 +282,7 @@ def _cypher(args: argparse.Namespace) -> int:
             result = run_cypher(store.driver, args.query, params, write=args.write, timeout=args.timeout,
                                 database=store.database, max_rows=args.max_rows)
     if args.format == "json":
-        data = query_result(result.keys, result.rows, truncated=result.truncated, write=args.write,
-                            committed=result.committed, counters=result.counters)
+        data = query_result(result, write=args.write)
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
     if result.keys:

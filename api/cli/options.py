@@ -21,7 +21,12 @@ __all__ = ["UsageError", "add_catalog", "add_format", "csv", "emit", "load", "nu
 
 
 class UsageError(Exception):
-    """The options given do not fit together (exit status 2)."""
+    """The options (or settings) given do not fit together (exit status 2); ``problems`` are
+    each one line of the message, the first also ``str(err)``."""
+
+    def __init__(self, *problems: str):
+        self.problems = list(problems)
+        super().__init__(problems[0] if problems else "bad usage")
 
 
 def csv(text: str) -> list[str]:

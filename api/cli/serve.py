@@ -8,10 +8,10 @@ and exit status 2.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from api.cli.options import whole
+from api.cli.options import UsageError, whole
+from graph.errors import SkillGraphError, field_errors
 
 __all__ = ["register"]
 
@@ -35,17 +35,12 @@ def serve(args: argparse.Namespace) -> int:
 
         from api.http.settings import Settings
     except ImportError as err:
-        print(f"skillgraph: error: the API needs the server extra (pip install 'skillgraph[server]'): {err}",
-              file=sys.stderr)
-        return 1
+        raise SkillGraphError(f"the API needs the server extra (pip install 'skillgraph[server]'): {err}") from err
     try:
         settings = Settings()
     except ValidationError as err:
-        for e in err.errors():
-            where = ".".join(str(x) for x in e["loc"])
-            print(f"skillgraph: error: settings{': ' + where if where else ''}: "
-                  f"{e['msg'].removeprefix('Value error, ')}", file=sys.stderr)
-        return 2
+        raise UsageError(*(f"settings{': ' + e.field if e.field else ''}: {e.msg.removeprefix('Value error, ')}"
+                           for e in field_errors(err.errors()))) from err
     if settings.backend == "file":
         from loaders import load_catalog
 

@@ -28,6 +28,7 @@ from typing import Any
 from api.cli.options import UsageError, add_catalog, csv, number, whole
 from api.formatting import counted, hours, money
 from api.http.schemas import MAX_DEPTH
+from graph.errors import SkillGraphError
 
 __all__ = ["register", "run"]
 
@@ -84,9 +85,8 @@ def run(args: argparse.Namespace) -> int:
         import pyvis  # noqa: F401
 
         from api import pages
-    except ImportError:
-        print(f"skillgraph viz: error: pyvis is not installed; {_INSTALL}", file=sys.stderr)
-        return 1
+    except ImportError as err:
+        raise SkillGraphError(f"pyvis is not installed; {_INSTALL}") from err
     from loaders import load_catalog
     from queries.planner import plan
 
@@ -115,7 +115,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         out.write_text(page, encoding="utf-8")
     except OSError as err:
-        print(f"skillgraph viz: error: cannot write {out}: {err.strerror or err}", file=sys.stderr)
-        return 1
+        raise SkillGraphError(f"cannot write {out}: {err.strerror or err}") from err
     print(f"wrote {out}: {what}")
     return status

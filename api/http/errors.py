@@ -29,6 +29,7 @@ from graph.errors import (
     SkillGraphError,
     StoreUnavailable,
     UnknownId,
+    field_errors,
 )
 
 __all__ = ["INTERNAL_DETAIL", "add_error_handlers"]
@@ -75,14 +76,6 @@ async def _domain_error(request: Request, exc: SkillGraphError) -> JSONResponse:
     return _error(request, 400, str(exc))
 
 
-_TYPE_TAGS = {"str", "int", "float", "bool", "list", "dict", "none"}
-
-
-def _is_field(part: str) -> bool:
-    """Field names, not the type tags pydantic adds for union members ('constrained-str', 'HaveLevel')."""
-    return part.isidentifier() and part.islower() and part not in _TYPE_TAGS
-
-
 def _path(loc: tuple[Any, ...] | list[Any]) -> str:
     out = ""
     for part in loc:
@@ -93,12 +86,10 @@ def _path(loc: tuple[Any, ...] | list[Any]) -> str:
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors: list[dict[str, Any]] = []
     branches: list[bool] = []
-    for e in exc.errors():
-        # Drop the union-branch markers ("constrained-str", "HaveLevel"...) pydantic puts in the location.
-        loc = [p for p in e["loc"] if isinstance(p, int) or _is_field(p)]
-        msg = e["msg"].removeprefix("Value error, ")
-        errors.append({"path": _path(loc), "loc": loc, "msg": msg, "type": e["type"]})
-        branches.append(len(loc) < len(e["loc"]))
+    for e in field_errors(exc.errors()):  # locations without the union-branch markers ("HaveLevel"...)
+        loc = list(e.loc)
+        errors.append({"path": _path(loc), "loc": loc, "msg": e.msg.removeprefix("Value error, "), "type": e.type})
+        branches.append(e.in_branch)
     errors = _merge_branches(errors, branches)[:50]
     first = errors[0] if errors else {"path": "", "msg": "invalid request"}
     detail = f"{first['path']}: {first['msg']}" if first["path"] else first["msg"]

@@ -13,7 +13,7 @@ import socket
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from api.http.settings import Settings
@@ -23,6 +23,9 @@ from graph.neo4j.settings import DEFAULT_PORT, Neo4jSettings
 from loaders import load_catalog
 
 log = logging.getLogger("skillgraph.api")
+
+if TYPE_CHECKING:
+    from queries.cypher import CypherResult
 
 __all__ = ["CatalogSource", "CypherSource", "FileSource", "Neo4jSource", "source_for"]
 
@@ -49,8 +52,8 @@ class CypherSource(CatalogSource, Protocol):
     """A source that can also run curator Cypher (the Neo4j backend)."""
 
     def cypher(self, query: str, parameters: Mapping[str, Any], *, write: bool, timeout: float,
-               limit: int) -> dict[str, Any]:
-        """Run one query; returns ``{"columns", "rows", "truncated", "counters", "committed"}``."""
+               limit: int) -> CypherResult:
+        """Run one query (see :func:`queries.cypher.run_cypher`)."""
         ...
 
 
@@ -135,13 +138,11 @@ class Neo4jSource:
             return False
 
     def cypher(self, query: str, parameters: Mapping[str, Any], *, write: bool, timeout: float,
-               limit: int) -> dict[str, Any]:
+               limit: int) -> CypherResult:
         from queries.cypher import run_cypher
 
-        result = run_cypher(self.store.driver, query, dict(parameters), write=write, timeout=timeout,
-                            database=self.config.database, max_rows=limit)
-        return {"columns": result.keys, "rows": result.rows, "truncated": result.truncated,
-                "counters": result.counters, "committed": result.committed}
+        return run_cypher(self.store.driver, query, dict(parameters), write=write, timeout=timeout,
+                          database=self.config.database, max_rows=limit)
 
     def close(self) -> None:
         with self._lock:

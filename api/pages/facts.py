@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from api.formatting import level_label, price
+from api.formatting import level_label, money, price
 from graph.catalog import Catalog, Kind
 
 __all__ = ["facts", "short"]
@@ -85,7 +85,7 @@ def _cost(usd: float | None, free_audit: bool) -> str:
 
 def _billed(catalog: Catalog, subscription: str, free_audit: bool) -> str:
     sub = next((s for s in catalog.subscriptions if s.id == subscription), None)
-    rate = f"${sub.usd_per_month:g}/month, {sub.title}" if sub else subscription
+    rate = f"{money(sub.usd_per_month)}/month, {sub.title}" if sub else subscription
     return f"billed monthly ({rate})" + (" (free to audit)" if free_audit else "")
 
 

@@ -13,6 +13,8 @@ most crossings), and a column taller than :data:`ROWS` wraps into sub-columns.
 Examples
 --------
 >>> import networkx as nx
+
+from graph.schema import RELATIONSHIP_TYPES
 >>> g = nx.MultiDiGraph()
 >>> g.add_edge("course", "python", type="REQUIRES"); g.add_edge("course", "ml", type="TEACHES")
 0
@@ -28,10 +30,12 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from graph.schema import RELATIONSHIP_TYPES
+
 __all__ = ["COLUMN_GAP", "ROWS", "ROW_GAP", "around", "best_rows", "columns", "hierarchical"]
 
 #: relationship types drawn from their end to their start ("b comes before a")
-_BACKWARD = {"REQUIRES", "VALIDATES", "AWARDED_FOR", "NEEDS", "VALUES"}
+_BACKWARD = {t for t, rel in RELATIONSHIP_TYPES.items() if rel.end_first}
 COLUMN_GAP = 260.0  # between prerequisite-depth columns (a box node is at most 170 wide)
 SUB_GAP = 210.0  # between the sub-columns of one wrapped column
 ROW_GAP = 58.0  # between nodes of one column (labels of dots and diamonds sit under them)

@@ -59,16 +59,19 @@ NODE_STYLES: dict[Kind, NodeStyle] = {
     "role": NodeStyle("Job role", "star", "#ef6a5b", "#b3261e", 26),
 }
 
-EDGE_STYLES: dict[str, EdgeStyle] = {
-    "REQUIRES": EdgeStyle("requires (prerequisite)", "#d62728", [8, 5]),
-    "TEACHES": EdgeStyle("teaches", "#2ca02c"),
-    "PART_OF": EdgeStyle("part of (program)", "#9467bd", [2, 4]),
-    "PREPARES_FOR": EdgeStyle("prepares for (exam)", "#ff7f0e"),
-    "VALIDATES": EdgeStyle("validates", "#17becf", [12, 4, 2, 4]),
-    "AWARDED_FOR": EdgeStyle("awarded for (program)", "#8c564b", [2, 2]),
-    "NEEDS": EdgeStyle("needs (role)", "#1f77b4"),
-    "VALUES": EdgeStyle("values (role)", "#e377c2", [10, 3]),
+_EDGE_LOOKS: dict[str, tuple[str, bool | list[int]]] = {  # colour and dashes, in legend order
+    "REQUIRES": ("#d62728", [8, 5]),
+    "TEACHES": ("#2ca02c", False),
+    "PART_OF": ("#9467bd", [2, 4]),
+    "PREPARES_FOR": ("#ff7f0e", False),
+    "VALIDATES": ("#17becf", [12, 4, 2, 4]),
+    "AWARDED_FOR": ("#8c564b", [2, 2]),
+    "NEEDS": ("#1f77b4", False),
+    "VALUES": ("#e377c2", [10, 3]),
 }
+#: how each relationship type is drawn; the text is the schema's (:attr:`graph.schema.RelType.legend`)
+EDGE_STYLES: dict[str, EdgeStyle] = {rel: EdgeStyle(RELATIONSHIP_TYPES[rel].legend, color, dashes)
+                                     for rel, (color, dashes) in _EDGE_LOOKS.items()}
 ROUTE_EDGE = EdgeStyle("route order", "#111111")
 FADED = {"background": "#eeeeee", "border": "#d4d4d4"}
 FADED_FONT = "#a8a8a8"

@@ -29,7 +29,6 @@ from api.pages.styles import (
     FADED_EDGE,
     FADED_FONT,
     NODE_STYLES,
-    EdgeStyle,
     edge_label,
     legend_line,
     legend_shape,
@@ -136,13 +135,6 @@ class View:
             node.update(x=x, y=y, fixed={"x": True, "y": True}, mass=4)
         self.nodes[id_] = node
 
-    def add_special(self, id_: str, label: str, *, shape: str, color: str, font_color: str, tooltip: list[str],
-                    x: float, y: float) -> None:
-        self.nodes[id_] = {"label": label, "shape": shape, "color": {"background": color, "border": color},
-                           "font": {"color": font_color, "size": 18}, "kind": "you", "role": "you",
-                           "search": f"{id_} {label}".casefold(), "title": "\n".join(tooltip),
-                           "x": x, "y": y, "fixed": {"x": True, "y": True}}
-
     def add_edge(self, src: str, dst: str, rel: str, *, label: str = "", color: str = "#999999", width: float = 1.0,
                  dashes: bool | list[int] = False, title: str = "") -> None:
         if src not in self.nodes or dst not in self.nodes:
@@ -157,7 +149,7 @@ class View:
         faded_roles = {"context", "optional"}
         for src, dst, data in g.subgraph([n for n in self.nodes if n in g]).edges(data=True):
             rel = data["type"]
-            style = EDGE_STYLES.get(rel, EdgeStyle(rel.lower(), "#999999"))
+            style = rel_style(rel)
             label, width = edge_label(rel, data)
             faded = self.nodes[src]["role"] in faded_roles or self.nodes[dst]["role"] in faded_roles
             title = f"{src} {label} {dst}"

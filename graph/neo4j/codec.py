@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.catalog import KINDS, Catalog, Kind
-from graph.errors import CatalogIssue
+from graph.errors import CatalogIssue, validation_issues
 from graph.models import Cert, Course, Program, Role, Situation, Skill, Source, Subscription
 from graph.neo4j.cypher import JSON_KEYS, LOADED_AT, META_ID, ORDER_KEY
 from graph.schema import (
@@ -211,14 +211,8 @@ def _describe(labels: list[str], node_id: Any, eid: str) -> str:
     return f"{node_id!r} ({what})" if node_id is not None else f"a node without id ({what}, element {eid})"
 
 
-def _pydantic_issues(err: ValidationError, item: str) -> list[CatalogIssue]:
-    out = []
-    for e in err.errors():
-        loc = ".".join(str(p) for p in e["loc"] if not str(p).startswith(("function-", "json-or-python",
-                                                                            "lax-or-strict")))
-        msg = "required property is missing" if e["type"] == "missing" else e["msg"]
-        out.append(CatalogIssue(msg, item, loc or None))
-    return out
+#: the graph holds properties, not keys: pydantic's "Field required" in the words of a graph
+_WORDING = {"missing": "required property is missing"}
 
 
 def catalog_from_graph(raw: RawGraph) -> GraphReport:
@@ -310,7 +304,7 @@ def catalog_from_graph(raw: RawGraph) -> GraphReport:
         try:
             item = _MODELS[kind].model_validate(values)
         except ValidationError as e:
-            issues.extend(_pydantic_issues(e, rid))
+            issues.extend(validation_issues(e, rid, wording=_WORDING))
             invalid.add(rid)
             continue
         items[kind].append((_position(node.props.get(ORDER_KEY), rid), item))
@@ -329,7 +323,7 @@ def catalog_from_graph(raw: RawGraph) -> GraphReport:
             try:
                 parsed.append(model.model_validate(value))
             except ValidationError as e:
-                issues.extend(_pydantic_issues(e, f"{META_ID}.{key}[{i}]"))
+                issues.extend(validation_issues(e, f"{META_ID}.{key}[{i}]", wording=_WORDING))
         top[key] = parsed
     for kind, attr in KINDS.items():
         top[attr] = [item for _, item in sorted(items[kind], key=lambda pair: pair[0])]
@@ -342,7 +336,7 @@ def catalog_from_graph(raw: RawGraph) -> GraphReport:
     try:
         catalog = Catalog(**top, **meta)
     except ValidationError as e:  # pragma: no cover - fields were validated one by one
-        issues.extend(_pydantic_issues(e, META_ID))
+        issues.extend(validation_issues(e, META_ID, wording=_WORDING))
         catalog = None
     issues.sort(key=lambda i: i.severity != "error")
     return GraphReport(catalog, issues, invalid)

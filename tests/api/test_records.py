@@ -18,6 +18,7 @@ from api.http.schemas import CypherResult
 from api.records import query_result, record
 from graph.catalog import Catalog
 from graph.errors import UnknownId
+from queries.cypher import CypherResult as QueryAnswer
 
 
 def _one_of_each(seed: Catalog) -> list[tuple[str, str]]:
@@ -48,8 +49,7 @@ def test_record_keeps_a_certs_own_kind(seed: Catalog) -> None:
 
 
 def test_the_curator_result_shape_is_the_http_schema() -> None:
-    data = query_result(["id"], [{"id": "python"}], truncated=True, write=False, committed=False,
-                        counters={"properties_set": 0})
+    data = query_result(QueryAnswer(["id"], [{"id": "python"}], {"properties_set": 0}, truncated=True))
     assert list(data) == list(CypherResult.model_fields)
     assert data == {"columns": ["id"], "data": [{"id": "python"}], "count": 1, "truncated": True, "write": False,
                     "committed": False, "counters": {"properties_set": 0}}

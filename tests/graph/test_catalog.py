@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -11,7 +12,7 @@ from graph.catalog import KINDS, Catalog
 from graph.errors import SkillGraphError, UnknownId
 from graph.models import Cert, Course, Program, Role, Skill
 
-DATA = {
+DATA: dict[str, Any] = {
     "name": "tiny",
     "skills": [
         {"id": "python", "name": "Python", "aliases": ["py3", "CPython"]},

@@ -56,3 +56,24 @@ def test_a_prerequisite_cycle_from_a_file_carries_the_ring_as_data(tmp_path: Pat
 def test_a_taken_port_names_the_port_and_no_option() -> None:
     err = PortInUse(7999)
     assert err.port == 7999 and str(err) == "port 7999 is already in use by a Bolt server"
+
+
+def test_validation_issues_name_fields_not_union_members_in_the_callers_words() -> None:
+    from pydantic import ValidationError
+
+    from graph.errors import validation_issues
+    from graph.models import Course
+
+    with pytest.raises(ValidationError) as caught:
+        Course.model_validate({"id": "c", "title": "C", "hours": "many", "requires": [{"cert": 1}],
+                               "teaches": [{"skill": "s", "x": 1}]})
+    issues = validation_issues(caught.value, "c", "f.yaml", wording={"extra_forbidden": "unknown key"},
+                               show_input=True)
+    by_field = {i.field: i.message for i in issues}
+    assert by_field["teaches.0.x"] == "unknown key"  # in the caller's words, without the input
+    assert "(got 'many')" in by_field["hours"]
+    assert "requires.0.cert" in by_field  # not 'requires.0.CertRef.cert': no union member in the location
+    assert {i.item for i in issues} == {"c"} and {i.file for i in issues} == {"f.yaml"}
+    plain = validation_issues(caught.value, "c")
+    assert all("(got" not in i.message for i in plain)
+    assert next(i.message for i in plain if i.field == "teaches.0.x") == "Extra inputs are not permitted"

@@ -141,7 +141,7 @@ def test_negative_hours_are_rejected():
 
 def test_missing_hours_are_rejected():
     with pytest.raises(ValidationError) as info:
-        Course(id="c", title="C")
+        Course.model_validate({"id": "c", "title": "C"})
     (e,) = info.value.errors()
     assert e["loc"] == ("hours",) and e["type"] == "missing"
 
@@ -335,7 +335,8 @@ def test_any_catalog_round_trips(data):
     assert again.version == cat.version
     # no requirement that names a cert is left as a skill reference
     cert_ids = set(cat.ids("cert"))
-    for item in [*cat.skills, *cat.courses, *cat.certs]:
+    items: list[Skill | Course | Cert] = [*cat.skills, *cat.courses, *cat.certs]
+    for item in items:
         for r in item.requires:
             for m in r.any_of if isinstance(r, AnyOf) else [r]:
                 assert not (isinstance(m, SkillLevel) and m.skill in cert_ids)

@@ -348,7 +348,7 @@ def test_section_that_is_not_a_list(tmp_path):
 
 
 # -- warnings ---------------------------------------------------------------------------------------
-def assert_loads_with_warning(path: Path, item: str, field: str, *contains: str) -> CatalogIssue:
+def assert_loads_with_warning(path: Path, item: str | None, field: str, *contains: str) -> CatalogIssue:
     cat = load_catalog(path)  # warnings never stop a load
     issue = one(cat.load_warnings, item, field, contains=contains)
     assert issue.severity == "warning" and issue.file == str(path)

@@ -6,6 +6,7 @@ import copy
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -15,7 +16,7 @@ from graph.errors import CatalogError, SkillGraphError
 from graph.models import AnyOf, CertRef, SkillLevel
 from loaders import load_catalog, read_catalog_data, validate_file
 
-DATA = {
+DATA: dict[str, Any] = {
     "name": "tiny",
     "sources": [{"id": "guide", "title": "A guide", "file": "guide.txt"}],
     "skills": [

@@ -7,6 +7,7 @@ output.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from graph.catalog import Catalog
@@ -22,8 +23,8 @@ def course(id_: str, hours: float, **kw: Any) -> dict[str, Any]:
     return {"id": id_, "title": f"Course {id_}", "hours": hours, **kw}
 
 
-def make(skills: list[Any] = (), courses: list[Any] = (), programs: list[Any] = (), certs: list[Any] = (),
-         roles: list[Any] = ()) -> Catalog:
+def make(skills: Sequence[Any] = (), courses: Sequence[Any] = (), programs: Sequence[Any] = (),
+         certs: Sequence[Any] = (), roles: Sequence[Any] = ()) -> Catalog:
     return Catalog.model_validate({"skills": list(skills), "courses": list(courses), "programs": list(programs),
                                    "certs": list(certs), "roles": list(roles)})
 
@@ -32,7 +33,7 @@ def ids(p: Plan) -> list[str]:
     return [s.id for s in p.steps]
 
 
-def assert_valid(cat: Catalog, p: Plan, have: list[str] = (), *, paid: bool = True) -> None:
+def assert_valid(cat: Catalog, p: Plan, have: Sequence[str] = (), *, paid: bool = True) -> None:
     check = simulate(cat, parse_have(cat, list(have)), ids(p), paid=paid)
     assert check.ok, check.problems
 

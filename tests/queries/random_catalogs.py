@@ -277,7 +277,7 @@ def valid_subsets(cat: Catalog, have: Iterable[str], paid: bool, no_award: froze
     init = initial_state(cat, have, paid, no_award)
     steps = step_ids(cat)
     valid: dict[frozenset[str], State] = {frozenset(): init}
-    frontier = [frozenset()]
+    frontier: list[frozenset[str]] = [frozenset()]
     while frontier:
         s = frontier.pop()
         st = valid[s]

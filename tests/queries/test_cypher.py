@@ -11,7 +11,7 @@ import pytest
 
 from graph.catalog import Catalog
 from graph.errors import CypherRejected
-from graph.models import AnyOf, CertRef, SkillLevel
+from graph.models import AnyOf, Cert, CertRef, Skill, SkillLevel
 from graph.neo4j.store import Neo4jStore
 from loaders import load_catalog
 from queries.cypher import (
@@ -39,7 +39,8 @@ def loaded(neo4j_store: Neo4jStore) -> Neo4jStore:
 
 def _requires_graph(catalog: Catalog) -> nx.DiGraph:
     g = nx.DiGraph()
-    for item in [*catalog.skills, *catalog.certs]:
+    items: list[Skill | Cert] = [*catalog.skills, *catalog.certs]
+    for item in items:
         for r in item.requires:
             for m in r.any_of if isinstance(r, AnyOf) else [r]:
                 g.add_edge(item.id, m.skill if isinstance(m, SkillLevel) else m.cert if isinstance(m, CertRef) else "")
@@ -182,7 +183,7 @@ def test_a_syntax_error_gives_the_servers_message(loaded: Neo4jStore) -> None:
     with pytest.raises(CypherRejected) as info:
         run_cypher(loaded.driver, "MATCH (c:Course) RETURN c.id LIMT 3", database=loaded.database)
     assert "LIMT" in str(info.value) and "\n" not in str(info.value)
-    assert "^" in info.value.detail  # type: ignore[attr-defined]  # the server's full message
+    assert info.value.detail and "^" in info.value.detail  # the server's full message
 
 
 def test_a_parameter_cannot_inject_cypher(loaded: Neo4jStore) -> None:

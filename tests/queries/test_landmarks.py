@@ -31,7 +31,7 @@ SEEDS = range(120)
 
 
 def _request(kw: dict[str, Any]) -> PlanRequest:
-    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()}
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()}
     return PlanRequest(**fields)
 
 

@@ -355,6 +355,7 @@ def test_every_step_falls_in_the_scheduled_weeks() -> None:
     assert ids(p) == ["c", "exam"]
     assert p.weeks is not None
     for s in p.steps:
+        assert s.week_start is not None and s.week_end is not None
         assert 1 <= s.week_start <= s.week_end <= p.weeks, (s.id, s.week_start, s.week_end, p.weeks)
     scheduled = {sid for w in p.schedule for sid in w.steps}
     assert scheduled == set(ids(p))

@@ -60,7 +60,7 @@ def test_budget_counts_the_billed_months() -> None:
     assert plan(cat, role="r", budget=49, hours_per_week=20).feasible
     tight = plan(cat, role="r", budget=49, hours_per_week=10)  # 2 months, $98
     assert not tight.feasible
-    assert any(u.id == "budget" and "$98.00" in u.reason for u in tight.unreachable)
+    assert any(u.id == "budget" and "$98" in u.reason and "$98.00" not in u.reason for u in tight.unreachable)
     # a single course whose own months are over the budget is ruled out as a step
     over = plan(cat, role="r", budget=40, hours_per_week=10)
     assert not over.feasible
@@ -76,7 +76,7 @@ def test_each_step_shows_its_share_and_how_it_was_worked_out() -> None:
     assert all("Monthly access: " in (s.cost_basis or "") and "billed as 1 month x $49" in (s.cost_basis or "")
                for s in p.steps)
     once = plan(catalog(), role="r", objective="cost", hours_per_week=10)
-    assert once.subscriptions == [] and once.steps[0].cost_basis == "one-time price $70.00"
+    assert once.subscriptions == [] and once.steps[0].cost_basis == "one-time price $70"
 
 
 def test_free_only_audits_and_bills_nothing() -> None:
@@ -164,4 +164,4 @@ def test_a_bill_the_order_cannot_keep_says_so() -> None:
     (bill,) = p.subscriptions
     assert bill.months_billed == 2 and bill.cost_usd == 20  # 70 h: 1.62 months back to back
     # in this order: paused between them 2 + 1 months, or kept through the free step's 40 h: 110 h, 3 months
-    assert "steps 1-3 have others between them: in this order it is 3 months ($30.00)" in bill.how
+    assert "steps 1-3 have others between them: in this order it is 3 months ($30)" in bill.how

@@ -4,6 +4,7 @@ a true optimum of the integer model, tie-breaks included."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ def _models(seed: int) -> list[Model]:
     cat = random_catalog(seed)
     out = []
     for _ in range(4):
-        kw = {k: tuple(v) if isinstance(v, list) else v for k, v in random_request(cat, rng).items()}
+        kw: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in random_request(cat, rng).items()}
         p = _Planner(cat, PlanRequest(**kw))
         pr = p._prune()
         if pr.acts:
@@ -72,7 +73,7 @@ def test_a_budget_one_dollar_under_the_cheapest_route_has_no_route() -> None:
     for s in cat.situations:
         if not (s.role or s.cert):
             continue
-        target = {"have": s.have, "role": s.role, "cert": s.cert}
+        target: dict[str, Any] = {"have": s.have, "role": s.role, "cert": s.cert}
         cheapest = plan(cat, objective="cost", **target)
         if not cheapest.feasible or cheapest.total_cost_usd < 1:
             continue

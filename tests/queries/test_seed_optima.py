@@ -31,8 +31,7 @@ from __future__ import annotations
 import pytest
 
 from graph.catalog import Catalog
-from loaders import load_catalog
-from queries.planner import Plan, plan
+from queries.planner import plan
 from queries.simulate import parse_have, simulate
 
 # situation -> objective -> (optimal value, steps of the returned route)
@@ -62,15 +61,6 @@ OBJECTIVES = ("hours", "cost", "steps")
 UNREACHABLE_BY_DESIGN = {"rl-aspirant"}  # reinforcement learning beyond an intro: "plan to go deeper elsewhere"
 
 
-@pytest.fixture(scope="module")
-def seed() -> Catalog:
-    return load_catalog()
-
-
-def value(p: Plan) -> float:
-    return {"hours": p.total_hours, "cost": p.total_cost_usd, "steps": float(p.total_steps)}[p.objective]
-
-
 def test_the_readme_main_route_is_the_187_hour_optimum(seed: Catalog) -> None:
     p = plan(seed, have=["python", "sql"], role="ml-engineer-gcp")
     assert p.feasible and p.optimal
@@ -86,7 +76,7 @@ def test_every_situation_gets_its_known_optimum(seed: Catalog) -> None:
             p = plan(seed, have=s.have, role=s.role, cert=s.cert, skills=s.skills or None, objective=objective)
             want, steps = SITUATION_OPTIMA[s.id][objective]
             assert p.feasible is (s.id not in UNREACHABLE_BY_DESIGN) and p.optimal, (s.id, objective)
-            assert value(p) == pytest.approx(want), (s.id, objective, [x.id for x in p.steps])
+            assert p.value == pytest.approx(want), (s.id, objective, [x.id for x in p.steps])
             assert p.total_steps == steps, (s.id, objective, [x.id for x in p.steps])
             assert p.bound is not None and p.bound == pytest.approx(want), (s.id, objective, p.bound)
 
@@ -109,7 +99,7 @@ def test_excluding_a_step_of_an_optimal_route_never_makes_it_cheaper(seed: Catal
             if not best.steps:
                 continue
             assert best.optimal, (role, have, objective)
-            assert best.bound is not None and best.bound == pytest.approx(value(best))
+            assert best.bound is not None and best.bound == pytest.approx(best.value)
             goals_missing = {u.id for u in best.unreachable}
             for step in best.steps:
                 other = plan(seed, have=have, role=role, objective=objective, exclude=[step.id])
@@ -118,9 +108,9 @@ def test_excluding_a_step_of_an_optimal_route_never_makes_it_cheaper(seed: Catal
                     continue  # excluding it loses a goal: not comparable
                 check = simulate(seed, parse_have(seed, have), [x.id for x in other.steps])
                 assert check.ok, check.problems
-                if value(other) < value(best) - 1e-6:
-                    failures.append(f"{role} from {have}: without {step.id} the route costs {value(other):g}, "
-                                    f"less than the 'optimal' {value(best):g}")
+                if other.value < best.value - 1e-6:
+                    failures.append(f"{role} from {have}: without {step.id} the route costs {other.value:g}, "
+                                    f"less than the 'optimal' {best.value:g}")
     assert plans > 100
     assert not failures, "\n".join(failures)
 
@@ -131,7 +121,7 @@ def test_excluding_is_compared_on_the_same_goals(seed: Catalog) -> None:
     comparable = 0
     for step in p.steps:
         other = plan(seed, have=["python", "sql"], role="ml-engineer-gcp", exclude=[step.id])
-        comparable += other.feasible and value(other) > value(p)
+        comparable += other.feasible and other.value > p.value
     assert comparable >= len(p.steps) // 2
 
 

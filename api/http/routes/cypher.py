@@ -43,7 +43,6 @@ async def run_query(body: CypherRequest, _: CuratorDep, holder: HolderDep, setti
     limit = min(body.limit or settings.cypher_max_rows, settings.cypher_max_rows)
     out = await run_in_threadpool(source.cypher, body.query, body.parameters, write=body.write, timeout=timeout,
                                   limit=limit)
-    if out.get("committed") and out["counters"]:
+    if out.committed and out.counters:
         background.add_task(holder.try_refresh)  # the planner's snapshot follows the curator's edit
-    return CypherResult(**query_result(out["columns"], out["rows"], truncated=out["truncated"], write=body.write,
-                                       committed=bool(out.get("committed")), counters=out["counters"]))
+    return CypherResult(**query_result(out, write=body.write))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,3 +83,16 @@ def test_usage_errors_exit_2_from_the_installed_command() -> None:
                               timeout=120)
         assert proc.returncode == 2, (argv, proc.stderr)
         assert "error:" in proc.stderr and "Traceback" not in proc.stderr and proc.stdout == "", argv
+
+
+def test_bad_serve_settings_are_usage_errors_one_line_each(run_cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Raised to main's one handler: each bad setting on its own line, exit 2, before uvicorn starts."""
+    pytest.importorskip("uvicorn")
+    monkeypatch.setenv("SKILLGRAPH_CYPHER_TIMEOUT_S", "0")
+    monkeypatch.setenv("SKILLGRAPH_PLAN_TIME_LIMIT_S", "lots")
+    code, out, err = run_cli("serve")
+    lines = err.strip().splitlines()
+    assert code == 2 and out == ""
+    assert len(lines) == 2 and all(line.startswith("skillgraph: error: settings: ") for line in lines), err
+    assert "cypher_timeout_s: Input should be greater than 0" in lines[0]
+    assert lines[1].startswith("skillgraph: error: settings: plan_time_limit_s: ")

@@ -23,6 +23,7 @@ from api.http.settings import Settings
 from graph.catalog import Catalog
 from graph.errors import AccessDenied, CatalogError, CypherRejected, PlanningBug, StoreUnavailable
 from loaders import SEED_PATH, load_catalog
+from queries.cypher import CypherResult as QueryAnswer
 
 TOKEN = "curator-token-for-tests-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -46,8 +47,7 @@ class FlakySource:
         self.catalog = catalog
         self.up = catalog is not None
         self.queries: list[tuple[str, dict[str, Any], bool, float, int]] = []
-        self.answer: dict[str, Any] | Exception = {"columns": ["n"], "rows": [{"n": 1}], "truncated": False,
-                                                   "counters": {}}
+        self.answer: QueryAnswer | Exception = QueryAnswer(["n"], [{"n": 1}])
 
     def load(self) -> Catalog:
         if not self.up or self.catalog is None:
@@ -61,7 +61,7 @@ class FlakySource:
         pass
 
     def cypher(self, query: str, parameters: Mapping[str, Any], *, write: bool, timeout: float,
-               limit: int) -> dict[str, Any]:
+               limit: int) -> QueryAnswer:
         self.queries.append((query, dict(parameters), write, timeout, limit))
         if isinstance(self.answer, Exception):
             raise self.answer

@@ -56,7 +56,8 @@ def server() -> Iterator[str]:
     try:
         while True:
             if proc.poll() is not None:
-                raise AssertionError(f"the server exited with {proc.returncode}: {proc.stderr.read()[-2000:]}")
+                said = proc.stderr.read()[-2000:] if proc.stderr else ""
+                raise AssertionError(f"the server exited with {proc.returncode}: {said}")
             try:
                 with urllib.request.urlopen(base + "/health", timeout=2) as r:
                     if r.status == 200:

@@ -196,7 +196,8 @@ def test_browser_cards_in_route_order_inside_the_viewport(chromium: Chromium, ro
     assert "proven optimal" in summary
     # the schedule strip: one bar per step over its weeks, as the planner laid them out
     spans = run.js("[...document.querySelectorAll('.sgr-bar')].map(b => [b.dataset.id, b.style.gridColumn])")
-    assert spans == [[s.id, f"{s.week_start + 1} / {s.week_end + 2}"] for s in route.steps]
+    assert all(s.week_start is not None and s.week_end is not None for s in route.steps)
+    assert spans == [[s.id, f"{(s.week_start or 0) + 1} / {(s.week_end or 0) + 2}"] for s in route.steps]
     axis = run.js("document.querySelectorAll('.sgr-axis').length")
     assert axis == route.weeks
     # the catalog graph is off until asked for
