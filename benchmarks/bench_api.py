@@ -204,7 +204,7 @@ def _learner_requests(catalog_path: str | None, n: int, seed: int = 0) -> list[b
     skills = [s.id for s in catalog.skills if s.teachable]
     roles = [r.id for r in catalog.roles]
     seen: set[bytes] = set()
-    out = []
+    out: list[bytes] = []
     while len(out) < n and roles:
         have = sorted(f"{s}:{rng.randint(1, 3)}" for s in rng.sample(skills, rng.randint(0, min(6, len(skills)))))
         body = json.dumps({"have": have, "target": {"role": rng.choice(roles)}}).encode()

@@ -107,7 +107,8 @@ def write_plan(
         positions = dict(stored.get(label, {})) if not replace else {}
         numbers = [p for p in positions.values() if isinstance(p, int) and not isinstance(p, bool)]
         next_position = max(numbers, default=-1) + 1
-        rows, new_rows = [], []
+        rows: list[dict[str, Any]] = []
+        new_rows: list[dict[str, Any]] = []
         held = stored.get(label, {})
         for index, item in enumerate(getattr(catalog, KINDS[kind])):
             if replace:
