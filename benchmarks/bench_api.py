@@ -21,8 +21,11 @@ Phases, each on the same server run unless said otherwise:
   service's default response cache (plans are pure functions of catalog and
   request, so repeats are answered from the snapshot's cache);
 * ``POST /plan uncached``: the same requests on a second server started with
-  ``SKILLGRAPH_PLAN_CACHE_SIZE=0``, so every request runs the planner
-  (skip with ``--no-uncached``);
+  ``SKILLGRAPH_PLAN_CACHE_SIZE=0`` and ``SKILLGRAPH_SOLVED_CACHE_SIZE=0``, so
+  every request runs the whole planner, solver included (skip with
+  ``--no-uncached``), then the distinct learners again on that server
+  (``no memory``: the baseline for the planner's memory of solved problems,
+  :mod:`queries._memo`);
 * ``POST /plan, N learners``: ``--learners`` distinct learners (seeded random
   skills held, at random levels, and a random role), each sent once, so no
   answer comes from the cache; target: at least 0.15 x the ``GET /health``
@@ -270,7 +273,10 @@ def main(argv: list[str] | None = None) -> int:
     phases = ["GET /health", "POST /plan"] + ([f"POST /plan, {args.learners} learners"] if args.learners else [])
     results = _run(env, args, plans, phases)
     if not args.no_uncached:
-        results += _run({**env, "SKILLGRAPH_PLAN_CACHE_SIZE": "0"}, args, plans, ["POST /plan uncached"])
+        # No response cache and no memory of solved problems: every request runs the whole planner.
+        cold = ["POST /plan uncached"] + ([f"POST /plan, {args.learners} learners, no memory"] if args.learners else [])
+        results += _run({**env, "SKILLGRAPH_PLAN_CACHE_SIZE": "0", "SKILLGRAPH_SOLVED_CACHE_SIZE": "0"}, args, plans,
+                        cold)
 
     try:
         import httptools  # noqa: F401

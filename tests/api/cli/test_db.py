@@ -237,7 +237,7 @@ def test_validate_reports_graph_problems_by_id(run: Any, tmp_path: Path, seed: C
     code, out, _ = run("db", "validate", "--format", "json")
     assert code == 1 and json.loads(out)["ok"] is False
     code, _, err = run("export", str(tmp_path / "out.yaml"))
-    assert code == 1 and "run skillgraph db validate" in err.splitlines()[0]
+    assert code == 1 and "(skillgraph db validate lists every problem)" in err.splitlines()[0]
     assert not (tmp_path / "out.yaml").exists()
 
 
