@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from graph.catalog import Catalog
+from queries.plan_models import Objective
 from queries.planner import Plan, plan
 from queries.simulate import parse_have
 
@@ -43,7 +44,7 @@ class RoleDistance(BaseModel):
     role: str
     title: str
     feasible: bool
-    objective: str
+    objective: Objective
     value: float | None
     total_hours: float
     total_cost_usd: float
@@ -54,7 +55,7 @@ class RoleDistance(BaseModel):
                                                         "counted as $0 in total_cost_usd")
 
 
-def gap(catalog: Catalog, *, have: Iterable[str], role: str, objective: str = "hours",
+def gap(catalog: Catalog, *, have: Iterable[str], role: str, objective: Objective = "hours",
         include_optional: bool = True, **constraints: Any) -> Gap:
     """What ``have`` lacks for ``role`` and which steps close each gap."""
     have = list(have)
@@ -97,7 +98,7 @@ def gap(catalog: Catalog, *, have: Iterable[str], role: str, objective: str = "h
     return Gap(role=r.id, title=r.title, met=met, missing=len(items) - met, items=items, plan=p)
 
 
-def closest_roles(catalog: Catalog, have: Iterable[str], k: int = 5, *, objective: str = "hours",
+def closest_roles(catalog: Catalog, have: Iterable[str], k: int = 5, *, objective: Objective = "hours",
                   **constraints: Any) -> list[RoleDistance]:
     """The ``k`` roles with the cheapest routes from ``have`` (feasible first)."""
     have = list(have)

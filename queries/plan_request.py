@@ -78,6 +78,21 @@ class PlanRequest:
         """An exam recommending ``years`` of experience is over what the learner stated."""
         return years is not None and self.experience_years is not None and years > self.experience_years + 1e-9
 
+    @property
+    def prices_months(self) -> bool:
+        """The objective is money: the model prices subscription months itself."""
+        return self.objective == "cost"
+
+    @property
+    def weighs_hours(self) -> bool:
+        """Hours matter to some answer: the objective, or a cap on them."""
+        return self.objective == "hours" or self.max_hours is not None
+
+    @property
+    def weighs_cost(self) -> bool:
+        """Money matters to some answer: the objective, or a budget."""
+        return self.objective == "cost" or self.budget is not None
+
     def primary(self, a: Action, cost: float) -> float:
         """A step's cost in this request's objective (0 for group and award actions)."""
         if not a.is_step:

@@ -55,7 +55,7 @@ from queries._prune import (
 )
 from queries._schedule import schedule
 from queries._solver import Model, Solution, Verdict
-from queries.plan_models import OBJECTIVES, GoalItem, Plan, Step, Unreachable, Week
+from queries.plan_models import OBJECTIVES, GoalItem, Objective, Plan, Step, Unreachable, Week
 from queries.plan_request import PlanRequest, ids
 from queries.simulate import State, parse_have, simulate
 
@@ -69,7 +69,7 @@ def plan(
     role: str | None = None,
     cert: str | None = None,
     skills: Iterable[str] | None = None,
-    objective: str = "hours",
+    objective: Objective = "hours",
     budget: float | None = None,
     max_hours: float | None = None,
     free_only: bool = False,
@@ -144,7 +144,7 @@ def plan(
     """
     started = time.perf_counter()
     request = PlanRequest(
-        have=ids(have), role=role, cert=cert, skills=ids(skills), objective=objective,  # type: ignore[arg-type]
+        have=ids(have), role=role, cert=cert, skills=ids(skills), objective=objective,
         budget=budget, max_hours=max_hours, free_only=bool(free_only), exclude=ids(exclude),
         providers=ids(providers) if providers is not None else None, must_include=ids(must_include),
         include_optional=bool(include_optional), hours_per_week=hours_per_week, experience_years=experience_years,
@@ -361,7 +361,7 @@ class _Planner:
         sol = memo.get(key) if key is not None else None
         model = None
         if sol is None or accept(sol.chosen).problems:
-            model = self._model(pruned, self.model_primary, months_priced=req.objective == "cost")
+            model = self._model(pruned, self.model_primary, months_priced=req.prices_months)
             sol = model.solve(pruned.start, accept)
             if key is not None:
                 memo.put(key, sol)
@@ -425,9 +425,8 @@ class _Planner:
         # Dominated steps never appear in an optimal route, but may in the next-best ones.
         if not req.alternatives:
             drop = dominated(cp, acts, facts, self.initial, must, self.primary, self.cost,
-                             by_hours=req.objective == "hours" or req.max_hours is not None,
-                             by_cost=req.objective == "cost" or req.budget is not None, cheaper=self.billing.cheaper,
-                             exact=req.objective != "cost" or not self.billing.subs)
+                             by_hours=req.weighs_hours, by_cost=req.weighs_cost, cheaper=self.billing.cheaper,
+                             exact=not (req.prices_months and self.billing.subs))
             if drop:
                 usable = [u and i not in drop for i, u in enumerate(usable)]
                 facts, acts = relevant(cp, goals, self.initial, usable, must)
@@ -460,7 +459,7 @@ class _Planner:
         p.start = route
         if req.alternatives:
             return
-        upper = self.billing.cost(steps) if req.objective == "cost" else sum(primary[a] for a in steps)
+        upper = self.billing.cost(steps) if req.prices_months else sum(primary[a] for a in steps)
         hmax, _ = relaxed_costs(cp, self.initial, mask, primary, "max")
         p.floor = max((hmax.get(g, 0.0) for g in p.goals), default=0.0)
         keep = set()

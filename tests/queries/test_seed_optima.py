@@ -31,6 +31,7 @@ from __future__ import annotations
 import pytest
 
 from graph.catalog import Catalog
+from queries.plan_models import Objective
 from queries.planner import plan
 from queries.simulate import parse_have, simulate
 
@@ -57,7 +58,7 @@ SITUATION_OPTIMA: dict[str, dict[str, tuple[float, int]]] = {
     "pm-working-with-ml": {"hours": (106.0, 6), "cost": (147.0, 6), "steps": (6, 6)},
 }
 
-OBJECTIVES = ("hours", "cost", "steps")
+OBJECTIVES: tuple[Objective, ...] = ("hours", "cost", "steps")
 UNREACHABLE_BY_DESIGN = {"rl-aspirant"}  # reinforcement learning beyond an intro: "plan to go deeper elsewhere"
 
 
@@ -89,7 +90,7 @@ def _starting_points(seed: Catalog, role: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("objective", OBJECTIVES)
-def test_excluding_a_step_of_an_optimal_route_never_makes_it_cheaper(seed: Catalog, objective: str) -> None:
+def test_excluding_a_step_of_an_optimal_route_never_makes_it_cheaper(seed: Catalog, objective: Objective) -> None:
     """For every role, several starting points: re-plan without each step in turn."""
     failures: list[str] = []
     plans = 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import pyvis.network  # noqa: F401  - imported at start-up: it pulls in IPython and jedi, which change
 from fastapi import APIRouter, Path, Query, Response  # the recursion limit; not in the middle of a request
@@ -20,6 +20,7 @@ from api import pages
 from api.http.deps import PlanningDep
 from api.http.routes._records import ERRORS, ID_PATH, NOT_FOUND
 from api.http.schemas import MAX_DEPTH, MAX_HAVE, query_levels_checked
+from queries.plan_models import Objective
 from queries.planner import OBJECTIVES, plan
 
 router = APIRouter(prefix="/viz", tags=["pages"], responses=ERRORS)
@@ -75,7 +76,8 @@ async def plan_view(
     have_list = query_levels_checked(_split(have, "have", MAX_HAVE))
 
     def build() -> str:
-        route = plan(planning.catalog, have=have_list, role=role, cert=cert, objective=objective,
+        route = plan(planning.catalog, have=have_list, role=role, cert=cert,
+                     objective=cast(Objective, objective),  # the query's pattern admits only OBJECTIVES
                      hours_per_week=hours_per_week, time_limit=planning.time_limit)
         return pages.route_page(planning.catalog, route)
 
