@@ -16,7 +16,7 @@ untimed batched loads), then loads :func:`loaders.synthetic.synthetic_catalog`
 same statements (:func:`graph.neo4j.writer.write_plan`):
 
 batched
-    :meth:`Neo4jStore.load`: ``UNWIND $rows ... MERGE`` statements of
+    :meth:`Neo4jStore.load`: ``UNWIND $rows ... MERGE`` (stored records) or ``CREATE`` (the rest) statements of
     ``--batch-size`` rows, all in one transaction.
 row by row, auto-commit
     one statement per row, each in its own transaction: what a naive writer
