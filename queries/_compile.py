@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.catalog import Catalog
+from graph.lru import Lru
 from graph.models import AnyOf, CertRef, SkillLevel, format_level_ref
 
 __all__ = ["STEP_KINDS", "Action", "Compiled", "Fact", "compiled", "derive", "fact_label"]
@@ -64,8 +65,8 @@ class Compiled:
     derived_users: list[list[int]] = field(default_factory=list)  # fact -> derived actions needing it
     components: dict[tuple[str, int], int] | None = None  # strongly connected components (queries._scc), lazily
     cyclic: dict[tuple[str, int], int] | None = None  # the nodes of components of more than one node, lazily
-    solved: object = None  # proven answers by pruned problem (queries._memo), lazily
-    per_constraints: dict[tuple[object, ...], Any] = field(default_factory=dict)  # queries.planner, per constraints
+    solved: Lru[Any, Any] | None = None  # proven answers by pruned problem (queries._memo), lazily
+    per_constraints: Lru[tuple[object, ...], Any] = field(default_factory=lambda: Lru(256))  # queries.planner
 
     def fact(self, key: Fact) -> int:
         fid = self.fact_id.get(key)

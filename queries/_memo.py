@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 
+from graph.lru import Lru
 from queries._compile import Compiled
 from queries._solver import Solution
 
@@ -33,37 +33,18 @@ DEFAULT_SIZE = 4096
 _create = threading.Lock()
 
 
-class Solved:
-    """A bounded, thread-safe map from a pruned problem's key to its proven answer."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Solution] = OrderedDict()
-        self._lock = threading.Lock()
+class Solved(Lru[Hashable, Solution]):
+    """Proven answers by pruned problem; each caller gets its own copy."""
 
     def get(self, key: Hashable) -> Solution | None:
         """A fresh copy of the answer remembered for ``key``, or None."""
-        if self.size <= 0:
-            return None
-        with self._lock:
-            sol = self._items.get(key)
-            if sol is None:
-                return None
-            self._items.move_to_end(key)
-        return Solution(sol.status, set(sol.chosen), sol.value, sol.bound)
+        sol = super().get(key)
+        return None if sol is None else Solution(sol.status, set(sol.chosen), sol.value, sol.bound)
 
-    def put(self, key: Hashable, sol: Solution) -> None:
-        """Remember ``sol`` when it is a proven optimum that needed no repair."""
-        if self.size <= 0 or sol.status != "optimal" or sol.timed_out or sol.notes:
-            return
-        with self._lock:
-            self._items[key] = Solution(sol.status, set(sol.chosen), sol.value, sol.bound)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
+    def put(self, key: Hashable, value: Solution) -> None:
+        """Remember ``value`` when it is a proven optimum that needed no repair."""
+        if value.status == "optimal" and not value.timed_out and not value.notes:
+            super().put(key, Solution(value.status, set(value.chosen), value.value, value.bound))
 
 
 def solved(cp: Compiled) -> Solved:

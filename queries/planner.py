@@ -221,20 +221,18 @@ class _Planner:
         key = (req.objective, req.free_only, req.hours_per_week, req.budget, req.max_hours,
                tuple(sorted(exclude.items())), None if self.providers is None else frozenset(self.providers),
                req.respect_experience, req.experience_years if req.respect_experience else None)
-        known = cp.per_constraints.get(key)
+        known: _Constants | None = cp.per_constraints.get(key)
         if known is not None:
             return known
         # Money: one-time prices per step, subscriptions by the months at the learner's pace.
-        self.billing = billing = Billing.of(cat, cp, free_only=req.free_only, hours_per_week=req.hours_per_week)
+        billing = Billing.of(cat, cp, free_only=req.free_only, hours_per_week=req.hours_per_week)
         # primary: each step's share of the objective, a lower bound where money is billed by the month
         # (pruning and relaxed bounds); the solver's model prices subscription months itself.
         primary = [req.primary(a, billing.lower(a.idx)) for a in cp.actions]
         model_primary = [req.primary(a, billing.once[a.idx]) for a in cp.actions]
-        blocked = {a.idx: why for a in cp.actions if (why := self._blocked(a, exclude))}
+        blocked = {a.idx: why for a in cp.actions if (why := self._blocked(a, exclude, billing))}
         out = (billing, primary, model_primary, blocked)
-        if len(cp.per_constraints) >= 256:  # a bound for servers that see many distinct constraint sets
-            cp.per_constraints.clear()
-        cp.per_constraints[key] = out
+        cp.per_constraints.put(key, out)
         return out
 
     # -- arguments against the catalog ------------------------------------------------
@@ -323,7 +321,7 @@ class _Planner:
         derive(cp, out, list(out), lambda di: cp.actions[di].kind == "group" or not self.request.free_only)
         return out
 
-    def _blocked(self, a: Action, exclude: dict[str, str]) -> str | None:
+    def _blocked(self, a: Action, exclude: dict[str, str], billing: Billing) -> str | None:
         req = self.request
         if a.kind == "group":
             return None
@@ -341,7 +339,7 @@ class _Planner:
         if a.kind == "course" and req.providers is not None \
                 and (a.provider or "").casefold() not in (self.providers or set()):
             return f"provider {a.provider or 'unknown'} not allowed"
-        cost = self.billing.alone(a.idx)
+        cost = billing.alone(a.idx)
         if req.budget is not None and cost > req.budget + 1e-9:
             return f"costs ${cost:g}, over the budget of ${req.budget:g}"
         if req.max_hours is not None and a.hours > req.max_hours + 1e-9:

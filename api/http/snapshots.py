@@ -17,7 +17,6 @@ import contextlib
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,47 +28,19 @@ from pydantic import BaseModel
 from api.http.sources import CatalogSource
 from graph.catalog import Catalog
 from graph.errors import SkillGraphError, StoreUnavailable
+from graph.lru import Lru
 
 __all__ = ["Planning", "ResponseCache", "Snapshot", "SnapshotHolder"]
 
 log = logging.getLogger("skillgraph.api")
 
 
-class ResponseCache:
+class ResponseCache(Lru[str, bytes]):
     """A bounded, thread-safe LRU of response bodies, one per snapshot.
 
     Plans are pure functions of the catalog and the request, so a body is
     valid for as long as its snapshot is; a new snapshot starts empty.
     """
-
-    def __init__(self, size: int):
-        self.size = size
-        self.hits = 0
-        self.misses = 0
-        self._data: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            body = self._data.get(key)
-            if body is None:
-                self.misses += 1
-            else:
-                self.hits += 1
-                self._data.move_to_end(key)
-            return body
-
-    def put(self, key: str, body: bytes) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._data[key] = body
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._data)
 
 
 @dataclass(frozen=True)
