@@ -14,7 +14,6 @@ from typing import Literal
 
 from graph.catalog import Catalog
 from graph.errors import StoreUnavailable
-from graph.schema import references
 from graph.store import (
     DEFAULT_BATCH_SIZE,
     LoadReport,
@@ -67,11 +66,10 @@ class EmbeddedStore:
     ) -> LoadReport:
         self._check_open()
         started = time.perf_counter()
-        check_before_load(catalog, batch_size)
+        n_refs = len(check_before_load(catalog, batch_size))
         before = set(self._catalog.ids())
         new = copy_catalog(catalog) if replace else merge_catalogs(self._catalog, catalog)
         n_records = sum(1 for _ in catalog.items())
-        n_refs = sum(1 for _ in references(catalog))
         if progress is not None:
             progress("records", n_records, n_records)
             progress("relationships", n_refs, n_refs)

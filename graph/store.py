@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict
 
 from graph.catalog import KINDS, Catalog, Kind
 from graph.errors import CatalogError, CatalogIssue, KindChanged
-from graph.schema import LABELS, RELATIONSHIP_TYPES, references
+from graph.schema import LABELS, RELATIONSHIP_TYPES, Reference, references
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -134,7 +134,7 @@ class Store(Protocol):
 
 
 # -- checks ------------------------------------------------------------------------
-def reference_issues(catalog: Catalog) -> list[CatalogIssue]:
+def reference_issues(catalog: Catalog, refs: list[Reference] | None = None) -> list[CatalogIssue]:
     """What would leave the store inconsistent: duplicate ids, dangling references.
 
     A store keeps one record per id and links records, so it refuses a
@@ -156,7 +156,7 @@ def reference_issues(catalog: Catalog) -> list[CatalogIssue]:
             issues.append(CatalogIssue(f"duplicate id (a {kinds[item.id]} and a {kind})", item.id, "id"))
         else:
             kinds[item.id] = kind
-    for ref in references(catalog):
+    for ref in references(catalog) if refs is None else refs:
         target = kinds.get(ref.dst)
         if target is None:
             issues.append(CatalogIssue(f"unknown {ref.dst_kind} {ref.dst!r}", ref.src, ref.field))
@@ -165,13 +165,16 @@ def reference_issues(catalog: Catalog) -> list[CatalogIssue]:
     return issues
 
 
-def check_before_load(catalog: Catalog, batch_size: int) -> None:
-    """Raise before any write: ``CatalogError`` for the catalog, ``ValueError`` for the batch size."""
+def check_before_load(catalog: Catalog, batch_size: int) -> list[Reference]:
+    """Raise before any write: ``CatalogError`` for the catalog, ``ValueError`` for the batch size.
+    Returns the catalog's references it checked (a writer need not list them again)."""
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch size must be a positive integer, not {batch_size!r}")
-    issues = reference_issues(catalog)
+    refs = list(references(catalog))
+    issues = reference_issues(catalog, refs)
     if issues:
         raise CatalogError(issues)
+    return refs
 
 
 def check_kinds(stored: Mapping[str, Kind], catalog: Catalog, *, where: str) -> None:

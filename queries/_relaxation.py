@@ -7,7 +7,7 @@ objective, so an integral LP optimum whose route costs exactly that value is
 an optimal route of the integer model, tie-breaks included. It is then
 certified like a MIP answer (:meth:`queries._solver.Model._certify`, and the
 caller's replay and redundancy check); anything else (fractional, not a
-route, not certified) falls through to the MIP. "Integral" is asked of the
+route, a cycle of support, not certified) falls through to the MIP. "Integral" is asked of the
 step and action columns only: the first-achiever and time columns cost
 nothing and the replay checks the order, and the subscription months of an
 integral route are its whole months (their cost is in the objective when it
@@ -61,6 +61,8 @@ def relaxation_route(model: Model) -> Solution | None:
     finally:
         h.clearSolver()
     chosen = {a for a, v in zip(model.acts, values, strict=True) if v > 0.5}
+    if model.unsupported(chosen):
+        return None  # a cycle of support: the model has no acyclicity rows until a MIP run needs them
     # The LP optimum bounds every integer solution from below: it is the dual bound.
     sol = model._certify(_Raw("optimal", chosen, objective, objective), model.weighted, model.weight,
                          model.scale or 1, exact=True)

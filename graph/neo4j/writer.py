@@ -48,7 +48,7 @@ from graph.neo4j.cypher import (
     STORED_IDS,
 )
 from graph.neo4j.settings import DEFAULT_DATABASE, import_driver
-from graph.schema import KIND_OF_LABEL, LABELS, RELATIONSHIPS, Relationship, references
+from graph.schema import KIND_OF_LABEL, LABELS, RELATIONSHIPS, Reference, Relationship, references
 from graph.store import DEFAULT_BATCH_SIZE, LoadReport, Progress, check_before_load, check_kinds, merge_catalogs
 
 if TYPE_CHECKING:
@@ -81,13 +81,15 @@ def write_plan(
     stored_meta: Catalog | None = None,
     replace: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    refs: list[Reference] | None = None,
 ) -> list[Statement]:
     """The statements that load ``catalog``, in order, batched by ``batch_size``.
 
     ``stored`` maps each label to ``{id: position}`` of what the database
     holds (empty: a fresh database); ``stored_meta`` is its catalog node.
     :meth:`Neo4jWriter.load` runs them in one transaction. (The benchmark runs
-    the same statements one row each.)
+    the same statements one row each.) ``refs``: the catalog's references, when
+    the caller has them already (:func:`graph.schema.references` otherwise).
     """
     stored = stored or {}
     out: list[Statement] = []
@@ -124,7 +126,7 @@ def write_plan(
             for chunk in _batches(some, batch_size):
                 out.append(Statement("records", query, {"rows": chunk}, len(chunk), len(chunk)))
     grouped: dict[Relationship, list[dict[str, Any]]] = {}
-    for ref in references(catalog):
+    for ref in references(catalog) if refs is None else refs:
         start, end = ref.ends
         grouped.setdefault(ref.relationship, []).append({"start": start, "end": end, "order": ref.order,
                                                          "props": dict(ref.props)})
@@ -172,7 +174,7 @@ class Neo4jWriter:
             id that changes kind without ``replace`` (:class:`~graph.errors.KindChanged`).
         """
         neo4j = import_driver()
-        check_before_load(catalog, batch_size)
+        refs = check_before_load(catalog, batch_size)
         started = time.perf_counter()
         with self.driver.session(database=self.database, default_access_mode=neo4j.WRITE_ACCESS) as session:
             tx = session.begin_transaction()
@@ -182,7 +184,7 @@ class Neo4jWriter:
                 meta = tx.run(READ_META, id=META_ID).single()
                 stored_meta = meta_catalog(meta["props"]) if meta is not None else None
                 plan = write_plan(catalog, stored=stored, stored_meta=stored_meta, replace=replace,
-                                  batch_size=batch_size)
+                                  batch_size=batch_size, refs=refs)
                 removed = _run(tx, plan, progress)
                 tx.commit()
             except BaseException:
@@ -191,7 +193,7 @@ class Neo4jWriter:
                         tx.rollback()
                 raise
         records = sum(1 for _ in catalog.items())
-        rels = sum(st.rows for st in plan if st.phase == "relationships")
+        rels = len(refs)
         return LoadReport(records, rels, removed, len(plan) + 2, time.perf_counter() - started, replace)
 
 

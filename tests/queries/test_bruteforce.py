@@ -127,6 +127,19 @@ def test_the_same_with_greedy_start_cost_cut_and_mip_only(seed: int, monkeypatch
     _valid_and_optimal(seed)
 
 
+@pytest.mark.parametrize("rounds", [0, 1000])
+@pytest.mark.parametrize("seed", SEEDS[1::5])
+def test_the_same_with_time_labels_at_once_or_cycle_cuts_only(seed: int, rounds: int,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The solver adds acyclicity lazily: cycle cuts for a route with a cycle of
+    support, then after ``CUT_ROUNDS`` rounds the exact time labels. Either
+    alone must give the optimum (0: labels at the first cycle; 1000: cuts only)."""
+    monkeypatch.setattr(solver_module, "CUT_ROUNDS", rounds)
+    monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
+    _valid_and_optimal(seed)
+
+
 def _valid_and_optimal(seed: int) -> None:
     cat = catalog(seed)
     for kw in requests(seed):
@@ -295,8 +308,22 @@ def test_the_random_catalogs_cover_the_interesting_cases() -> None:
         assert seen[key] >= 100, (key, seen)
 
 
-def test_cyclic_support_is_not_accepted() -> None:
-    """Courses that teach each other's prerequisites only work with a third way in."""
+@pytest.mark.parametrize("rounds", [0, 3])
+def test_cyclic_support_is_not_accepted(rounds: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Courses that teach each other's prerequisites only work with a third way in.
+    The model has no acyclicity until a route needs it: the first answer is the
+    cycle a+b, cut off by a cycle cut (``rounds`` 3) or by the time labels (0)."""
+    monkeypatch.setattr(solver_module, "CUT_ROUNDS", rounds)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
+    ran: Counter[str] = Counter()
+    for name in ("_cut", "_label"):
+        real = getattr(solver_module.Model, name)
+
+        def spy(self: Any, *args: Any, _real: Any = real, _name: str = name) -> None:
+            ran[_name] += 1
+            _real(self, *args)
+
+        monkeypatch.setattr(solver_module.Model, name, spy)
     cat = Catalog.model_validate({
         "skills": [{"id": "x", "name": "X"}, {"id": "y", "name": "Y"}],
         "courses": [
@@ -310,6 +337,7 @@ def test_cyclic_support_is_not_accepted() -> None:
     assert p.feasible and p.optimal
     assert _route_ids(p) == ["way-in", "b"]  # a+b alone (2 h) would be a support cycle
     assert p.total_hours == 51
+    assert ran == (Counter(_cut=1) if rounds else Counter(_label=1))
     o = oracle(cat, role="r")
     assert o.best is not None and o.best.steps == {"way-in", "b"}
     p = plan(cat, role="r", exclude=["way-in"])
