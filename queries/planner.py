@@ -421,7 +421,8 @@ class _Planner:
         usable = self.usable
         facts, acts = relevant(cp, goals, self.initial, usable, must)
         # Dominated steps never appear in an optimal route, but may in the next-best ones.
-        if not req.alternatives:
+        # Small problems solve in well under a millisecond with them (queries._prune.SMALL_PROBLEM).
+        if not req.alternatives and worth_a_start(acts):
             drop = dominated(cp, acts, facts, self.initial, must, self.primary, self.cost,
                              by_hours=req.weighs_hours, by_cost=req.weighs_cost, cheaper=self.billing.cheaper,
                              exact=not (req.prices_months and self.billing.subs))

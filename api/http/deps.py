@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.http.settings import Settings
-from api.http.snapshots import Planning, Snapshot, SnapshotHolder
+from api.http.snapshots import Planning, Snapshot, SnapshotHolder, step_count
 from graph.catalog import Catalog
 
 __all__ = [
@@ -59,12 +59,16 @@ async def get_catalog(snapshot: SnapshotDep) -> Catalog:
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 
-async def get_planning(request: Request, snapshot: SnapshotDep, settings: SettingsDep) -> Planning:
+async def get_planning(request: Request) -> Planning:
+    # One dependency, not three: FastAPI's resolution of each costs more than its body.
     state = request.app.state
+    settings: Settings = state.settings
+    snapshot = await get_snapshot(state.snapshots)
     limiter = getattr(state, "planner_limiter", None)
     if limiter is None:  # created in the running loop, once per app
         limiter = state.planner_limiter = CapacityLimiter(settings.planner_threads)
-    return Planning(snapshot, settings.plan_time_limit_s, limiter)
+    small = step_count(snapshot.catalog) <= settings.inline_max_steps
+    return Planning(snapshot, settings.plan_time_limit_s, limiter, small)
 
 
 PlanningDep = Annotated[Planning, Depends(get_planning)]

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     planner_threads: int = Field(
         default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1, le=64,
         description="SKILLGRAPH_PLANNER_THREADS: plans computed at once (CPU-bound; default: CPUs, at most 4)")
+    inline_max_steps: int = Field(
+        default=200, ge=0, le=1_000_000,
+        description="SKILLGRAPH_INLINE_MAX_STEPS: on a catalog of at most this many steps (courses and exams), "
+                    "POST /plan runs on the event loop, not in a worker thread (the hop costs more than such a "
+                    "plan); 0: always in a worker thread")
     plan_cache_size: int = Field(default=2048, ge=0, le=1_000_000,
                                  description="SKILLGRAPH_PLAN_CACHE_SIZE: plans kept per snapshot; 0 turns it off")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024,

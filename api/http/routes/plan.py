@@ -42,4 +42,4 @@ async def create_plan(body: PlanRequest, planning: PlanningDep) -> Response:
             respect_experience=c.respect_experience, alternatives=body.alternatives, time_limit=planning.time_limit,
         )
 
-    return await planning.answer(key, compute, finished)
+    return await planning.answer(key, compute, finished, inline=True)

@@ -214,6 +214,40 @@ def test_plans_are_cached_per_snapshot(seed: Catalog) -> None:
         assert c.get("/health").json()["snapshot"]["cached_responses"] == 0
 
 
+@pytest.mark.parametrize(("inline_max_steps", "on_loop"), [(200, True), (65, False), (0, False)])
+def test_plans_on_a_small_catalog_run_on_the_event_loop(inline_max_steps: int, on_loop: bool,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed has 66 steps: at most SKILLGRAPH_INLINE_MAX_STEPS of them, POST /plan runs
+    on the event loop (a thread hop costs more than such a plan); above, in a worker thread.
+    /gap always runs in a worker thread."""
+    import asyncio
+
+    import api.http.routes.gap as gap_route
+    import api.http.routes.plan as plan_route
+
+    where: list[bool] = []
+
+    def on_event_loop() -> bool:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
+
+    def spy(real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            where.append(on_event_loop())
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(plan_route, "plan", spy(plan_route.plan))
+    monkeypatch.setattr(gap_route, "gap", spy(gap_route.gap))
+    with TestClient(create_app(settings(inline_max_steps=inline_max_steps))) as c:
+        assert c.post("/plan", json={"have": ["python"], "target": {"role": "ml-engineer-gcp"}}).status_code == 200
+        assert c.post("/gap", json={"have": ["python"], "role": "ml-engineer-gcp"}).status_code == 200
+    assert where == [on_loop, False]
+
+
 # -- roles/closest and gap ------------------------------------------------------------------------
 def test_closest_roles(client: TestClient, seed: Catalog) -> None:
     have = ["python", "sql", "algebra:2"]
