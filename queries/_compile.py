@@ -63,6 +63,8 @@ class Compiled:
     program_courses: dict[str, list[str]] = field(default_factory=dict)
     derived: list[int] = field(default_factory=list)  # group and award actions
     derived_users: list[list[int]] = field(default_factory=list)  # fact -> derived actions needing it
+    pre_counts: list[int] = field(default_factory=list)  # action -> its number of preconditions
+    no_pre: list[int] = field(default_factory=list)  # the actions without preconditions
     components: dict[tuple[str, int], int] | None = None  # strongly connected components (queries._scc), lazily
     cyclic: dict[tuple[str, int], int] | None = None  # the nodes of components of more than one node, lazily
     solved: Lru[Any, Any] | None = None  # proven answers by pruned problem (queries._memo), lazily
@@ -162,6 +164,9 @@ def _compile(catalog: Catalog) -> Compiled:
     for i, a in enumerate(pending):
         a.idx = i
         cp.actions.append(a)
+        cp.pre_counts.append(len(a.pre))
+        if not a.pre:
+            cp.no_pre.append(i)
         if a.is_step:
             cp.step_of[a.ref] = i
         else:

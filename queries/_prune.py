@@ -2,12 +2,11 @@
 
 Constraint filters happen in the planner (exclude, providers, free only,
 budget/hours caps on single steps); here: forward reachability from what the
-learner has, backward relevance from the goals, removal of dominated steps
-(another step needs no more, gives no less and is no worse on every
-measure), and a bound: a greedy route (the h_add relaxed plan, without its
-redundant steps) costs U, so a step whose own cost plus the h_max cost of
-its preconditions exceeds U is in no optimal route. Each preserves at least
-one optimal route; the greedy route also starts the solver.
+learner has, backward relevance from the goals, and removal of dominated
+steps (another step needs no more, gives no less and is no worse on every
+measure); each preserves at least one optimal route. A greedy route (the
+h_add relaxed plan, without its redundant steps) starts the solver, and
+h_max of the goals bounds an answer the solver did not prove.
 """
 
 from __future__ import annotations
@@ -35,29 +34,27 @@ def worth_a_start(acts: set[int]) -> bool:
 
 def forward(cp: Compiled, initial: set[int], allowed: list[bool]) -> tuple[set[int], list[bool]]:
     """Relaxed reachability: facts and allowed actions reachable from ``initial``."""
-    missing = [len(a.pre) for a in cp.actions]
+    actions, users = cp.actions, cp.users
+    missing = list(cp.pre_counts)
     reached = set(initial)
-    usable = [False] * len(cp.actions)
-    queue: deque[int] = deque()
-
-    def fire(ai: int) -> None:
-        usable[ai] = True
-        for f in cp.actions[ai].add:
-            if f not in reached:
-                reached.add(f)
-                queue.append(f)
-
-    for a in cp.actions:
-        if allowed[a.idx] and missing[a.idx] == 0:
-            fire(a.idx)
-    for f in initial:
-        queue.append(f)
-    while queue:
-        f = queue.popleft()
-        for ai in cp.users[f]:
+    usable = [False] * len(actions)
+    stack = list(initial)  # the order facts are taken in does not change the fixpoint
+    for ai in cp.no_pre:
+        if allowed[ai]:
+            usable[ai] = True
+            for f in actions[ai].add:
+                if f not in reached:
+                    reached.add(f)
+                    stack.append(f)
+    while stack:
+        for ai in users[stack.pop()]:
             missing[ai] -= 1
             if missing[ai] == 0 and allowed[ai] and not usable[ai]:
-                fire(ai)
+                usable[ai] = True
+                for f in actions[ai].add:
+                    if f not in reached:
+                        reached.add(f)
+                        stack.append(f)
     return reached, usable
 
 
