@@ -488,11 +488,11 @@ def test_steps_built_without_validation_are_what_validation_would_make(free_only
     from queries.plan_models import Step
 
     cat = load_catalog()
-    targets = [{"have": s.have, "role": s.role, "cert": s.cert} for s in cat.situations if s.role or s.cert]
-    targets += [{"role": r.id} for r in cat.roles]
+    targets = [(s.have, s.role, s.cert) for s in cat.situations if s.role or s.cert]
+    targets += [([], r.id, None) for r in cat.roles]
     seen = 0
-    for target in targets:
-        p = plan(cat, free_only=free_only, hours_per_week=7, **target)
+    for have, role, cert in targets:
+        p = plan(cat, have=have, role=role, cert=cert, free_only=free_only, hours_per_week=7)
         for s in p.steps:
             again = Step.model_validate(s.model_dump())
             assert again.model_dump_json() == s.model_dump_json(), s.id
