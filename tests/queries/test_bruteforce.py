@@ -343,3 +343,35 @@ def test_cyclic_support_is_not_accepted(rounds: int, monkeypatch: pytest.MonkeyP
     p = plan(cat, role="r", exclude=["way-in"])
     assert not p.feasible
     assert {u.id for u in p.unreachable} == {"x", "y"}
+
+
+def test_several_cycles_take_cut_rounds_then_the_time_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five pairs of courses teach each other's prerequisites, each pair with its own
+    dearer way in. A cycle cut only says "some way in" for the cycles it sees, so each
+    round breaks one more pair: after CUT_ROUNDS (3) rounds the time labels go in, and
+    the answer is still the optimum: every way in plus the cheap second course."""
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
+    ran: Counter[str] = Counter()
+    for name in ("_cut", "_label"):
+        real = getattr(solver_module.Model, name)
+
+        def spy(self: Any, *args: Any, _real: Any = real, _name: str = name) -> None:
+            ran[_name] += 1
+            _real(self, *args)
+
+        monkeypatch.setattr(solver_module.Model, name, spy)
+    pairs = range(1, 6)
+    cat = Catalog.model_validate({
+        "skills": [{"id": f"{k}{i}", "name": f"{k}{i}"} for i in pairs for k in "xy"],
+        "courses": [c for i in pairs for c in (
+            {"id": f"a{i}", "title": "A", "hours": 1, "requires": [f"y{i}"], "teaches": [f"x{i}"]},
+            {"id": f"b{i}", "title": "B", "hours": 1, "requires": [f"x{i}"], "teaches": [f"y{i}"]},
+            {"id": f"w{i}", "title": "W", "hours": 10 + i, "teaches": [f"x{i}"]},
+        )],
+        "roles": [{"id": "r", "title": "R", "needs": [f"{k}{i}" for i in pairs for k in "xy"]}],
+    })
+    p = plan(cat, role="r")
+    assert p.feasible and p.optimal
+    assert sorted(_route_ids(p)) == sorted([f"w{i}" for i in pairs] + [f"b{i}" for i in pairs])
+    assert p.total_hours == sum(10 + i for i in pairs) + 5 and p.bound == p.total_hours
+    assert ran == Counter(_cut=solver_module.CUT_ROUNDS, _label=1)
