@@ -20,8 +20,8 @@ from queries._compile import Compiled, derive
 __all__ = ["SMALL_PROBLEM", "dominated", "executable", "forward", "greedy_route", "maybe_spare", "relaxed_costs",
            "relevant", "without_redundant", "worth_a_start"]
 
-#: Up to this many actions, no dominance pruning, greedy start or cost cut: the LP or
-#: the MIP alone answers in well under a millisecond (seed catalog learners: 26 actions
+#: Up to this many actions, no dominance pruning and no greedy start: the LP or the
+#: MIP alone answers in well under a millisecond (seed catalog learners: 26 actions
 #: median, 40 at most), and those passes cost more (dominance alone: 1.53 against
 #: 1.42 ms a plan, 1,950 seed learners in process, memory of solved problems on).
 SMALL_PROBLEM = 60
