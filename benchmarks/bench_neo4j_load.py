@@ -29,10 +29,10 @@ It prints rows/s of each, the ratio batched / row-by-row (DESIGN.md target:
 >= 20x), and the time of a full snapshot (read back and checked equal).
 ``--row-limit N`` times only part of the row-by-row load: every record
 (relationships need both ends), then an evenly spaced sample of the
-relationships (``N`` minus the records, at least ``MIN_SAMPLE``), so each relationship
-type is timed in its share; the
-records' time plus the sample's, scaled up to all relationships, estimates
-the whole load (the table says so); the counts are then not compared.
+relationships (``N`` minus the records, at least ``MIN_SAMPLE``), so each
+relationship type is timed in its share; the records' time plus the
+sample's, scaled up to all relationships, estimates the whole load (the
+table says so); the counts are then not compared.
 """
 
 from __future__ import annotations
@@ -90,9 +90,9 @@ def _row_by_row_autocommit(driver: Any, database: str, catalog: Catalog,
     """Statements run, rows they wrote, seconds they took, and the seconds all rows
     would take at the rates measured: one auto-commit statement per row.
 
-    With ``limit``, about ``limit`` statements are timed: every record (the
-    relationships need both ends in the graph), then an evenly spaced sample
-    of the relationships, so every relationship type is timed in its share;
+    With ``limit``, every record is timed (the relationships need both ends in
+    the graph), then an evenly spaced sample of ``limit`` minus the records
+    relationships, at least ``MIN_SAMPLE``, so every relationship type is timed in its share;
     the records' time plus the sample's time scaled by relationships / sampled
     is the estimate for the whole load.
     """

@@ -28,7 +28,7 @@ SMALL_PROBLEM = 60
 
 
 def worth_a_start(acts: set[int]) -> bool:
-    """Whether a problem of ``acts`` is large enough for a greedy start and a cost cut."""
+    """Whether a problem of ``acts`` is large enough for dominance pruning and a greedy start."""
     return len(acts) > SMALL_PROBLEM
 
 

@@ -119,9 +119,10 @@ def test_route_is_valid_and_optimal_for_the_reachable_goals(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS[::2])
-def test_the_same_with_greedy_start_cost_cut_and_mip_only(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """These catalogs are small: by default no greedy start or cost cut is made and the
-    LP relaxation answers first. The path large problems take must hold too."""
+def test_the_same_with_dominance_greedy_start_and_mip_only(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These catalogs are small: by default no dominated steps are removed, no greedy
+    start is made and the LP relaxation answers first. The path large problems take
+    must hold too."""
     monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
     monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
     _valid_and_optimal(seed)
