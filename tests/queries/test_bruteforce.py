@@ -309,12 +309,8 @@ def test_the_random_catalogs_cover_the_interesting_cases() -> None:
         assert seen[key] >= 100, (key, seen)
 
 
-@pytest.mark.parametrize("rounds", [0, 3])
-def test_cyclic_support_is_not_accepted(rounds: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Courses that teach each other's prerequisites only work with a third way in.
-    The model has no acyclicity until a route needs it: the first answer is the
-    cycle a+b, cut off by a cycle cut (``rounds`` 3) or by the time labels (0)."""
-    monkeypatch.setattr(solver_module, "CUT_ROUNDS", rounds)
+def _acyclicity_spy(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """MIP only (no LP-first path), counting the solver's cycle-cut rounds and time-label additions."""
     monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
     ran: Counter[str] = Counter()
     for name in ("_cut", "_label"):
@@ -325,6 +321,16 @@ def test_cyclic_support_is_not_accepted(rounds: int, monkeypatch: pytest.MonkeyP
             _real(self, *args)
 
         monkeypatch.setattr(solver_module.Model, name, spy)
+    return ran
+
+
+@pytest.mark.parametrize("rounds", [0, 3])
+def test_cyclic_support_is_not_accepted(rounds: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Courses that teach each other's prerequisites only work with a third way in.
+    The model has no acyclicity until a route needs it: the first answer is the
+    cycle a+b, cut off by a cycle cut (``rounds`` 3) or by the time labels (0)."""
+    monkeypatch.setattr(solver_module, "CUT_ROUNDS", rounds)
+    ran = _acyclicity_spy(monkeypatch)
     cat = Catalog.model_validate({
         "skills": [{"id": "x", "name": "X"}, {"id": "y", "name": "Y"}],
         "courses": [
@@ -351,16 +357,7 @@ def test_several_cycles_take_cut_rounds_then_the_time_labels(monkeypatch: pytest
     dearer way in. A cycle cut only says "some way in" for the cycles it sees, so each
     round breaks one more pair: after CUT_ROUNDS (3) rounds the time labels go in, and
     the answer is still the optimum: every way in plus the cheap second course."""
-    monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
-    ran: Counter[str] = Counter()
-    for name in ("_cut", "_label"):
-        real = getattr(solver_module.Model, name)
-
-        def spy(self: Any, *args: Any, _real: Any = real, _name: str = name) -> None:
-            ran[_name] += 1
-            _real(self, *args)
-
-        monkeypatch.setattr(solver_module.Model, name, spy)
+    ran = _acyclicity_spy(monkeypatch)
     pairs = range(1, 6)
     cat = Catalog.model_validate({
         "skills": [{"id": f"{k}{i}", "name": f"{k}{i}"} for i in pairs for k in "xy"],
