@@ -198,20 +198,20 @@ _END_KINDS: dict[str, Kind] = {r.type: r.end for r in RELATIONSHIPS if r.type !=
 _START_KINDS: dict[str, Kind] = {r.type: r.start for r in RELATIONSHIPS if r.rel.owned_by_end}
 
 
-_SHAPES: dict[tuple[str, type], tuple[Kind, str, tuple[str, ...]]] = {}
+_SHAPES: dict[tuple[str, type], tuple[Kind, tuple[str, ...]]] = {}
 
 
-def _shape(rtype: str, cls: type) -> tuple[Kind, str, tuple[str, ...]]:
-    """For an entry class of a field: the kind it points at, the attribute naming its
-    id, and the relationship properties it carries (computed once per pair: a
+def _shape(rtype: str, cls: type) -> tuple[Kind, tuple[str, ...]]:
+    """For an entry class of a field: the kind it points at (also the attribute naming
+    its id) and the relationship properties it carries, computed once per pair: a
     ``hasattr`` on a pydantic model that lacks the attribute raises inside, and
-    ESCO-sized catalogs have a quarter of a million entries)."""
+    ESCO-sized catalogs have a quarter of a million entries."""
     key = (rtype, cls)
     shape = _SHAPES.get(key)
     if shape is None:
         fields = getattr(cls, "model_fields", {})
         kind: Kind = "cert" if "cert" in fields else "skill"
-        shape = _SHAPES[key] = (kind, kind, tuple(p for p in RELATIONSHIP_TYPES[rtype].props if p in fields))
+        shape = _SHAPES[key] = (kind, tuple(p for p in RELATIONSHIP_TYPES[rtype].props if p in fields))
     return shape
 
 
@@ -222,8 +222,8 @@ def _target(rtype: str, value: Any) -> tuple[Kind, str, list[tuple[str, Any]]]:
         return kind, value, []
     if isinstance(value, CertRef):
         return "cert", value.cert, []
-    dst_kind, attr, props = _shape(rtype, type(value))
-    return dst_kind, getattr(value, attr), [(p, getattr(value, p)) for p in props]
+    dst_kind, props = _shape(rtype, type(value))
+    return dst_kind, getattr(value, dst_kind), [(p, getattr(value, p)) for p in props]
 
 
 def _field_refs(kind: Kind, src: str, field: str, entries: Any) -> Iterator[Reference]:

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 
 from queries._compile import Compiled, derive
 
-__all__ = ["SMALL_PROBLEM", "dominated", "executable", "forward", "greedy_route", "maybe_spare", "relaxed_costs",
-           "relevant", "without_redundant", "worth_a_start"]
+__all__ = ["SMALL_PROBLEM", "dominated", "executable", "forward", "greedy_route", "large_problem", "maybe_spare",
+           "relaxed_costs", "relevant", "without_redundant"]
 
 #: Up to this many actions, no dominance pruning and no greedy start: the LP or the
 #: MIP alone answers in well under a millisecond (seed catalog learners: 26 actions
@@ -27,7 +27,7 @@ __all__ = ["SMALL_PROBLEM", "dominated", "executable", "forward", "greedy_route"
 SMALL_PROBLEM = 60
 
 
-def worth_a_start(acts: set[int]) -> bool:
+def large_problem(acts: set[int]) -> bool:
     """Whether a problem of ``acts`` is large enough for dominance pruning and a greedy start."""
     return len(acts) > SMALL_PROBLEM
 

@@ -61,7 +61,7 @@ from queries._compile import Compiled
 from queries._landmarks import Landmarks
 from queries._relaxation import relaxation_route
 from queries._scc import components
-from queries._start import start_vector
+from queries._start import replay, start_vector
 
 __all__ = ["Model", "Solution"]
 
@@ -285,22 +285,9 @@ class Model:
     def unsupported(self, chosen: set[int]) -> list[int]:
         """The facts a solution uses (goals, preconditions of its actions) that its
         actions reach in no order: a cycle of support. Empty when it replays."""
-        cp, ucol = self.cp, self.ucol
-        reached: set[int] = set()
-        pending = sorted(chosen)
-        progress = True
-        while pending and progress:
-            progress = False
-            rest = []
-            for a in pending:
-                if all(p not in ucol or p in reached for p in cp.actions[a].pre):
-                    reached.update(cp.actions[a].add)
-                    progress = True
-                else:
-                    rest.append(a)
-            pending = rest
-        used = set(self.goals).union(*(cp.actions[a].pre for a in chosen))
-        return sorted(f for f in used if f in ucol and f not in reached)
+        _, first = replay(self, chosen)
+        used = set(self.goals).union(*(self.cp.actions[a].pre for a in chosen))
+        return sorted(f for f in used if f in self.ucol and f not in first)
 
     def _cut(self, loose: list[int]) -> None:
         """Cycle cuts for a set ``loose`` of facts a solution uses but cannot reach.

@@ -16,6 +16,7 @@ if it does not fit, and the route it leads to is certified like any other.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,7 +24,37 @@ import numpy as np
 if TYPE_CHECKING:
     from queries._solver import Model
 
-__all__ = ["start_vector"]
+__all__ = ["replay", "start_vector"]
+
+
+def replay(model: Model, acts: Iterable[int]) -> tuple[list[int], dict[int, int]]:
+    """Take ``acts`` whenever their preconditions hold (those outside the model's facts
+    hold from the start): the order they are taken in, and each fact reached with its
+    first achiever. An action whose preconditions are never all reached is left out."""
+    cp, ucol = model.cp, model.ucol
+    waiting: dict[int, list[int]] = {}
+    missing: dict[int, int] = {}
+    ready: list[int] = []
+    for a in sorted(acts):
+        gaps = [p for p in cp.actions[a].pre if p in ucol]
+        missing[a] = len(gaps)
+        for p in gaps:
+            waiting.setdefault(p, []).append(a)
+        if not gaps:
+            ready.append(a)
+    first: dict[int, int] = {}  # fact -> its first achiever
+    order: list[int] = []
+    while ready:
+        a = ready.pop()
+        order.append(a)
+        for f in cp.actions[a].add:
+            if f in ucol and f not in first:
+                first[f] = a
+                for b in waiting.get(f, ()):
+                    missing[b] -= 1
+                    if missing[b] == 0:
+                        ready.append(b)
+    return order, first
 
 
 def start_vector(model: Model, chosen: set[int]) -> np.ndarray | None:
@@ -34,31 +65,8 @@ def start_vector(model: Model, chosen: set[int]) -> np.ndarray | None:
     steps = {a for a in chosen if cp.actions[a].is_step}
     if any(a not in col for a in steps):
         return None
-    pending = steps | {a for a in model.acts if not cp.actions[a].is_step}
-    waiting: dict[int, list[int]] = {}
-    missing: dict[int, int] = {}
-    ready: list[int] = []
-    for a in sorted(pending):
-        gaps = [p for p in cp.actions[a].pre if p in ucol]
-        missing[a] = len(gaps)
-        for p in gaps:
-            waiting.setdefault(p, []).append(a)
-        if not gaps:
-            ready.append(a)
-    have: set[int] = set()
-    first: dict[int, int] = {}  # fact -> its first achiever
-    order: list[int] = []
-    while ready:
-        a = ready.pop()
-        order.append(a)
-        for f in cp.actions[a].add:
-            if f in ucol and f not in have:
-                have.add(f)
-                first[f] = a
-                for b in waiting.get(f, ()):
-                    missing[b] -= 1
-                    if missing[b] == 0:
-                        ready.append(b)
+    order, first = replay(model, steps | {a for a in model.acts if not cp.actions[a].is_step})
+    have = set(first)
     if not steps <= set(order) or not all(g in have for g in model.goals):
         return None
     x = np.zeros(model.ncols)

@@ -46,11 +46,11 @@ from queries._prune import (
     executable,
     forward,
     greedy_route,
+    large_problem,
     maybe_spare,
     relaxed_costs,
     relevant,
     without_redundant,
-    worth_a_start,
 )
 from queries._schedule import schedule
 from queries._solver import Model, Solution, Verdict
@@ -421,7 +421,7 @@ class _Planner:
         facts, acts = relevant(cp, goals, self.initial, usable, must)
         # Dominated steps never appear in an optimal route, but may in the next-best ones.
         # Small problems solve in well under a millisecond with them (queries._prune.SMALL_PROBLEM).
-        if not req.alternatives and worth_a_start(acts):
+        if not req.alternatives and large_problem(acts):
             drop = dominated(cp, acts, facts, self.initial, must, self.primary, self.cost,
                              by_hours=req.weighs_hours, by_cost=req.weighs_cost, cheaper=self.billing.cheaper,
                              exact=not (req.prices_months and self.billing.subs))
@@ -429,7 +429,7 @@ class _Planner:
                 usable = [u and i not in drop for i, u in enumerate(usable)]
                 facts, acts = relevant(cp, goals, self.initial, usable, must)
         pruned = _Pruned(facts, acts, goals, must)
-        if worth_a_start(acts):
+        if large_problem(acts):
             self._greedy_start(pruned)
         return pruned
 
@@ -462,7 +462,7 @@ class _Planner:
         """For an answer the solver did not prove on a large problem: h_max of the goals,
         a proven lower bound besides the solver's own (an optimal answer's bound is
         its value)."""
-        if sol.status == "optimal" or not worth_a_start(p.acts):
+        if sol.status == "optimal" or not large_problem(p.acts):
             return None
         mask = [i in p.acts for i in range(len(self.cp.actions))]
         hmax, _ = relaxed_costs(self.cp, self.initial, mask, self.primary, "max")
