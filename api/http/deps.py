@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.http.settings import Settings
-from api.http.snapshots import Planning, Snapshot, SnapshotHolder, step_count
+from api.http.snapshots import Planning, Snapshot, SnapshotHolder, Turns, step_count
 from graph.catalog import Catalog
 
 __all__ = [
@@ -67,8 +67,9 @@ async def get_planning(request: Request) -> Planning:
     limiter = getattr(state, "planner_limiter", None)
     if limiter is None:  # created in the running loop, once per app
         limiter = state.planner_limiter = CapacityLimiter(settings.planner_threads)
+        state.planner_turns = Turns()
     small = step_count(snapshot.catalog) <= settings.inline_max_steps
-    return Planning(snapshot, settings.plan_time_limit_s, limiter, small)
+    return Planning(snapshot, settings.plan_time_limit_s, limiter, small, state.planner_turns)
 
 
 PlanningDep = Annotated[Planning, Depends(get_planning)]
