@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
@@ -66,9 +66,14 @@ class Catalog(BaseModel):
 
     def derived(self, key: str, build: Callable[[Catalog], T]) -> T:
         """A value computed from this catalog once and cached (e.g. the planner's index)."""
-        if key not in self._derived:
-            self._derived[key] = build(self)
-        return self._derived[key]
+        # Straight from pydantic's private slot: ``self._derived`` goes through
+        # BaseModel.__getattr__, several microseconds on every plan's many lookups.
+        cache: dict[str, Any] = self.__pydantic_private__["_derived"]  # type: ignore[index]
+        try:
+            return cast(T, cache[key])
+        except KeyError:
+            value = cache[key] = build(self)
+            return value
 
     @property
     def load_warnings(self) -> list[CatalogIssue]:

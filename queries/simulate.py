@@ -13,7 +13,7 @@ from typing import Any
 
 from graph.catalog import Catalog
 from graph.errors import PlanningError, UnknownId, suggest
-from graph.models import AnyOf, CertRef, Course, SkillLevel, format_level_ref, parse_level_ref
+from graph.models import AnyOf, Cert, CertRef, Course, SkillLevel, format_level_ref, parse_level_ref
 
 __all__ = ["RouteCheck", "State", "parse_have", "simulate", "unmet_goals", "unmet_requirements"]
 
@@ -89,13 +89,15 @@ def unmet_requirements(catalog: Catalog, course: Course, state: State) -> list[s
     taught: dict[str, int] = {}
     for t in course.teaches:
         taught[t.skill] = max(taught.get(t.skill, 0), t.level)
-    with_taught = state.copy()
-    for sid, lvl in taught.items():
-        with_taught.learn(sid, lvl)
     missing = [_describe(r) for r in course.requires if not state.holds(r)]
-    for sid in taught:
-        skill = catalog.get(sid, "skill")
-        missing += [f"{_describe(r)} (for {sid})" for r in skill.requires if not with_taught.holds(r)]
+    needs = [(sid, r) for sid in taught for r in catalog.get(sid, "skill").requires]
+    if needs:  # a taught skill's own prerequisites may be met by what the course teaches with it
+        skills = dict(state.skills)
+        for sid, lvl in taught.items():
+            if lvl > skills.get(sid, 0):
+                skills[sid] = lvl
+        with_taught = State(skills, state.certs, state.done)  # read only: the sets are shared
+        missing += [f"{_describe(r)} (for {sid})" for sid, r in needs if not with_taught.holds(r)]
     return missing
 
 
@@ -150,11 +152,16 @@ def simulate(catalog: Catalog, state: State, steps: Sequence[str], *, paid: bool
 
 
 def _award(catalog: Catalog, state: State) -> None:
-    for cert in catalog.certs:
-        if cert.kind == "completion" and cert.program and cert.id not in state.certs:
-            program = catalog.program(cert.program)
-            if all(c in state.done for c in program.courses) and all(state.holds(r) for r in cert.requires):
-                state.certs.add(cert.id)
+    for cert, courses in catalog.derived("simulate.completions", _completions):
+        if cert.id not in state.certs and all(c in state.done for c in courses) \
+                and all(state.holds(r) for r in cert.requires):
+            state.certs.add(cert.id)
+
+
+def _completions(catalog: Catalog) -> list[tuple[Cert, list[str]]]:
+    """The completion certificates of programs, each with its program's courses."""
+    return [(cert, catalog.program(cert.program).courses) for cert in catalog.certs
+            if cert.kind == "completion" and cert.program]
 
 
 def unmet_goals(state: State, skills: Iterable[tuple[str, int]], certs: Iterable[str]) -> list[str]:
