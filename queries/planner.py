@@ -560,6 +560,8 @@ class _Planner:
             # the items are this request's own; copies only where alternatives make several plans of them
             goals=[it.model_copy() if req.alternatives else it for it, _ in self.goal_items],
             warnings=self.explain.warnings(steps, self.goal_items, sol),
+            # given, not defaulted: pydantic deep-copies a mutable default for each plan
+            subscriptions=[], schedule=[], alternatives=[],
         )
         if req.hours_per_week:
             schedule(plan, req.hours_per_week)

@@ -17,7 +17,8 @@ router = APIRouter(prefix="/plan", tags=["plan"], responses=ERRORS)
 
 def finished(result: BaseModel) -> bool:
     """A plan worth caching: proven optimal, or proven to have no route (not cut by the time limit)."""
-    p = result.plan if hasattr(result, "plan") else result
+    # isinstance first: hasattr on a pydantic model that lacks the name raises inside (slow)
+    p = result if isinstance(result, Plan) else getattr(result, "plan", None)
     assert isinstance(p, Plan)
     return not p.time_limited and (p.optimal or not p.feasible)
 
