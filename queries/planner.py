@@ -53,7 +53,7 @@ from queries._prune import (
     without_redundant,
 )
 from queries._schedule import schedule
-from queries._solver import Model, Solution, Verdict
+from queries._solver import Accept, Model, Solution, Verdict
 from queries.plan_models import OBJECTIVES, GoalItem, Objective, Plan, Step, Unreachable, Week
 from queries.plan_request import PlanRequest, ids
 from queries.simulate import State, parse_have, simulate
@@ -362,6 +362,15 @@ class _Planner:
             sol = model.solve(pruned.start, accept)
             if key is not None:
                 memo.put(key, sol)
+        try:
+            return self._answer(sol, pruned, model, accept)
+        finally:
+            if model is not None:
+                model.release()
+
+    def _answer(self, sol: Solution, pruned: _Pruned, model: Model | None, accept: Accept) -> Plan:
+        """The plan of a solver answer, with the request's alternatives from ``model``."""
+        req, cp = self.request, self.cp
         if sol.status in ("infeasible", "timeout"):
             return self._no_route(sol, pruned)
         best = self._plan(sol, self._floor(pruned, sol))
@@ -515,8 +524,10 @@ class _Planner:
             for name, per_step, cap in (("budget", self.cost, req.budget), ("max_hours", self.hours, req.max_hours)):
                 if cap is None:
                     continue
-                least = self._model(p, [per_step[a] if cp.actions[a].is_step else 0.0 for a in range(len(cp.actions))],
-                                    months_priced=name == "budget", capped=False).solve()
+                bare = self._model(p, [per_step[a] if cp.actions[a].is_step else 0.0 for a in range(len(cp.actions))],
+                                   months_priced=name == "budget", capped=False)
+                least = bare.solve()
+                bare.release()
                 if least.value is not None and least.value > cap + 1e-9:
                     caps.append((name, self.explain.over_cap(name, cap, least.value)))
             if not caps:
