@@ -12,6 +12,9 @@ Internal node properties: ``_order`` (a record's position in its list),
 
 from __future__ import annotations
 
+import functools
+import re
+
 from graph.schema import LABELS, RELATIONSHIP_TYPES, RELATIONSHIPS, Kind, Relationship
 
 __all__ = [
@@ -20,7 +23,6 @@ __all__ = [
     "COUNT_RELATIONSHIPS",
     "COUNT_TYPE",
     "CREATE_NODES",
-    "CREATE_RELATIONSHIPS",
     "DELETE_OWNED_RELATIONSHIPS",
     "DELETE_STALE_NODES",
     "JSON_KEYS",
@@ -37,6 +39,7 @@ __all__ = [
     "READ_RELATIONSHIP_TYPES",
     "SCHEMA_STATEMENTS",
     "STORED_IDS",
+    "create_relationships",
 ]
 
 META_LABEL = "Catalog"
@@ -101,13 +104,25 @@ CREATE_NODES: dict[str, str] = {
 }
 #: every relationship of a load is new: the loaded records' own were dropped first (DELETE_OWNED_RELATIONSHIPS),
 #: so CREATE, without MERGE's search of each start node's relationships (25-35% of an ESCO load)
-CREATE_RELATIONSHIPS: dict[Relationship, str] = {
-    r: (
-        f"UNWIND $rows AS row MATCH (a:`{LABELS[r.start]}` {{id: row.start}}) MATCH (b:`{LABELS[r.end]}` "
-        f"{{id: row.end}}) CREATE (a)-[r:`{r.type}` {{order: row.order}}]->(b) SET r += row.props RETURN count(r) AS n"
-    )
-    for r in RELATIONSHIPS
-}
+@functools.cache
+def create_relationships(r: Relationship, keys: tuple[str, ...] = ()) -> str:
+    """The statement that creates relationships ``r`` with the properties ``keys``
+    (besides ``order``), each row giving ``start``, ``end``, ``order`` and ``p0``,
+    ``p1``... for the keys in order.
+
+    The properties are written inside CREATE, not SET after it: on ArcadeDB the
+    SET made the commit of the ESCO import take 2.75 s, against 0.38 s inline
+    (the whole load: 7.95 s against 4.48 s). The keys are the schema's property
+    names (graph.schema.RELATIONSHIP_TYPES), never data."""
+    for k in keys:
+        if not _NAME.match(k):
+            raise ValueError(f"not a property name: {k!r}")
+    props = "".join(f", `{k}`: row.p{i}" for i, k in enumerate(keys))
+    return (f"UNWIND $rows AS row MATCH (a:`{LABELS[r.start]}` {{id: row.start}}) MATCH (b:`{LABELS[r.end]}` "
+            f"{{id: row.end}}) CREATE (a)-[r:`{r.type}` {{order: row.order{props}}}]->(b) RETURN count(r) AS n")
+
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MERGE_META = f"MERGE (m:`{META_LABEL}` {{id: $id}}) SET m = $props"
 READ_META = f"MATCH (m:`{META_LABEL}` {{id: $id}}) RETURN properties(m) AS props"
 

@@ -35,7 +35,6 @@ from graph.errors import CatalogError
 from graph.neo4j.codec import encode_props, meta_catalog, meta_values, record_values
 from graph.neo4j.cypher import (
     CREATE_NODES,
-    CREATE_RELATIONSHIPS,
     DELETE_OWNED_RELATIONSHIPS,
     DELETE_STALE_NODES,
     LOADED_AT,
@@ -46,6 +45,7 @@ from graph.neo4j.cypher import (
     READ_META,
     SCHEMA_STATEMENTS,
     STORED_IDS,
+    create_relationships,
 )
 from graph.neo4j.settings import DEFAULT_DATABASE, import_driver
 from graph.schema import KIND_OF_LABEL, LABELS, RELATIONSHIPS, Reference, Relationship, references
@@ -125,14 +125,21 @@ def write_plan(
         for query, some in ((MERGE_NODES[label], rows), (CREATE_NODES[label], new_rows)):
             for chunk in _batches(some, batch_size):
                 out.append(Statement("records", query, {"rows": chunk}, len(chunk), len(chunk)))
-    grouped: dict[Relationship, list[dict[str, Any]]] = {}
+    # One statement per relationship type and set of properties, the properties inline
+    # (graph.neo4j.cypher.create_relationships); a property without a value is not written.
+    grouped: dict[Relationship, dict[tuple[str, ...], list[dict[str, Any]]]] = {}
     for ref in references(catalog) if refs is None else refs:
         start, end = ref.ends
-        grouped.setdefault(ref.relationship, []).append({"start": start, "end": end, "order": ref.order,
-                                                         "props": dict(ref.props)})
+        given = [(k, v) for k, v in ref.props if v is not None]
+        row: dict[str, Any] = {"start": start, "end": end, "order": ref.order}
+        for i, (_, v) in enumerate(given):
+            row[f"p{i}"] = v
+        grouped.setdefault(ref.relationship, {}).setdefault(tuple(k for k, _ in given), []).append(row)
     for key in RELATIONSHIPS:
-        for chunk in _batches(grouped.get(key, []), batch_size):
-            out.append(Statement("relationships", CREATE_RELATIONSHIPS[key], {"rows": chunk}, len(chunk), len(chunk)))
+        for keys, rows in grouped.get(key, {}).items():
+            for chunk in _batches(rows, batch_size):
+                out.append(Statement("relationships", create_relationships(key, keys), {"rows": chunk}, len(chunk),
+                                     len(chunk)))
     meta = catalog if replace or stored_meta is None else merge_catalogs(stored_meta, _meta_only(catalog))
     props = encode_props(meta_values(meta))
     props[LOADED_AT] = datetime.now(UTC).isoformat(timespec="seconds")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 import graph.neo4j.cypher as ns
+import graph.neo4j.writer as neo4j_writer
 from graph.catalog import Catalog
 from graph.embedded import EmbeddedStore
 from graph.errors import AccessDenied, AuthFailed, CatalogError, CypherRejected, KindChanged, StoreUnavailable
@@ -265,8 +266,13 @@ def test_a_batch_the_server_rejects_rolls_the_whole_load_back(
     before = graph_counts(bolt_driver, neo4j_store.database)
     key = Relationship("TEACHES", "course", "skill")
     # The real server gets a statement it refuses, after the nodes were merged.
-    broken = ns.CREATE_RELATIONSHIPS[key].replace("CREATE", "CREATE CREATE", 1)
-    monkeypatch.setitem(ns.CREATE_RELATIONSHIPS, key, broken)
+    real = ns.create_relationships
+
+    def broken(r: Relationship, keys: tuple[str, ...] = ()) -> str:
+        query = real(r, keys)
+        return query.replace("CREATE", "CREATE CREATE", 1) if r == key else query
+
+    monkeypatch.setattr(neo4j_writer, "create_relationships", broken)
     with pytest.raises(CypherRejected):
         neo4j_store.load(rich_catalog(), replace=True, batch_size=2)
     assert graph_counts(bolt_driver, neo4j_store.database) == before
