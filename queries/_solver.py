@@ -223,6 +223,9 @@ class Model:
         self.first_col: dict[tuple[int, int], int] = {}  # (achiever, fact) -> its "first achiever" column
         self.labelled = False
         self.cuts = 0  # cycle-cut rounds so far
+        # the caller's completion of a solution with a cycle of support into a route (see _acyclic_run)
+        self.repair: Callable[[set[int]], set[int] | None] | None = None
+        self.excluded: list[frozenset[int]] = []  # step sets no route may contain all of (exclude)
         for f in fact_list:
             idx, val = [ucol[f]], [-1.0]
             for b in self.cp.achievers[f]:
@@ -405,23 +408,45 @@ class Model:
             h.changeColsIntegrality(len(new), new, np.ones(len(new), dtype=np.uint8))
         self.labelled = True
 
-    def _acyclic_run(self, deadline: float, start: set[int] | None) -> _Raw:
+    def _acyclic_run(self, deadline: float, start: set[int] | None, weights: np.ndarray | None = None) -> _Raw:
         """Run HiGHS until the route it returns replays. The model starts without
         acyclicity (most optima have no cycle of support, and the time labels
         enlarge the model and slow every solve); a route with a cycle gets cycle cuts
         (:meth:`_cut`) and a new run, and after ``CUT_ROUNDS`` rounds the exact
         time labels (:meth:`_label`). Every row added is valid for every route, so
-        the bound of each run is a bound of the full problem."""
+        the bound of each run is a bound of the full problem, and the best of
+        them is kept (a later run stopped by the time limit may prove less).
+
+        With ``repair`` (the caller's completion of a cyclic answer into a route)
+        and integral ``weights`` (the run's column costs): the repaired route
+        starts the next run, and when it costs no more than the best bound so far
+        rounded up, it is optimal and no further run is needed (the 10,000-course
+        catalog had runs return the same cyclic optimum four times in a row)."""
+        best: float | None = None
         while True:
             self._start(start)
             raw = self._run(deadline)
+            if raw.dual is not None and (best is None or raw.dual > best):
+                best = raw.dual
             if raw.status not in ("optimal", "feasible"):
-                return raw
+                return _Raw(raw.status, raw.chosen, raw.objective, best)
             loose = self.unsupported(raw.chosen)
             if not loose:
-                return raw
+                return _Raw(raw.status, raw.chosen, raw.objective, best)
+            fixed = self.repair(raw.chosen) if self.repair is not None else None
+            if fixed is not None and (start_vector(self, fixed) is None
+                                      or any(steps <= fixed for steps in self.excluded)):
+                fixed = None  # not a route of this model after all: never claimed, never a start
+            if fixed is not None and weights is not None and best is not None:
+                own = self._own(weights, fixed)
+                if own <= math.ceil(best - 1e-6) + 1e-9:
+                    return _Raw("optimal", fixed, own, best)
             if time.perf_counter() >= deadline:
-                return _Raw("timeout", set(), None, raw.dual)
+                if fixed is not None and weights is not None:
+                    return _Raw("feasible", fixed, self._own(weights, fixed), best)
+                return _Raw("timeout", set(), None, best)
+            if fixed is not None:
+                start = fixed
             if self.cuts < CUT_ROUNDS or self.labelled:
                 self._cut(loose)
             else:
@@ -459,6 +484,7 @@ class Model:
 
     def exclude(self, steps: set[int]) -> None:
         """Forbid every route that contains all of ``steps`` (for alternatives)."""
+        self.excluded.append(frozenset(steps))
         cols = [self.col[a] for a in sorted(steps)]
         self.h.addRow(-_INF, len(cols) - 1.0, len(cols), np.array(cols, dtype=np.int32), np.ones(len(cols)))
 
@@ -545,7 +571,7 @@ class Model:
         cols = self.cost_cols
         if self.weighted is not None:
             h.changeColsCost(len(cols), cols, self.weighted)
-            raw = self._acyclic_run(deadline, start)
+            raw = self._acyclic_run(deadline, start, self.weighted)
             return self._certify(raw, self.weighted, self.weight, self.scale or 1, exact=True)
         h.changeColsCost(len(cols), cols, self.first)
         sol = self._certify(self._acyclic_run(deadline, start), self.first, 1.0, 1, exact=False)

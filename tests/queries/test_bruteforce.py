@@ -373,3 +373,71 @@ def test_several_cycles_take_cut_rounds_then_the_time_labels(monkeypatch: pytest
     assert sorted(_route_ids(p)) == sorted([f"w{i}" for i in pairs] + [f"b{i}" for i in pairs])
     assert p.total_hours == sum(10 + i for i in pairs) + 5 and p.bound == p.total_hours
     assert ran == Counter(_cut=solver_module.CUT_ROUNDS, _label=1)
+
+
+def _five_cycles() -> Catalog:
+    pairs = range(1, 6)
+    return Catalog.model_validate({
+        "skills": [{"id": f"{k}{i}", "name": f"{k}{i}"} for i in pairs for k in "xy"],
+        "courses": [c for i in pairs for c in (
+            {"id": f"a{i}", "title": "A", "hours": 1, "requires": [f"y{i}"], "teaches": [f"x{i}"]},
+            {"id": f"b{i}", "title": "B", "hours": 1, "requires": [f"x{i}"], "teaches": [f"y{i}"]},
+            {"id": f"w{i}", "title": "W", "hours": 10 + i, "teaches": [f"x{i}"]},
+        )],
+        "roles": [{"id": "r", "title": "R", "needs": [f"{k}{i}" for i in pairs for k in "xy"]}],
+    })
+
+
+def test_a_cyclic_answer_is_completed_into_a_route_that_starts_the_next_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each answer with a cycle of support is completed into a route (the greedy route
+    with its actions free); that route is the next run's start, and is kept as the
+    best route found should the time run out. The answer is still the optimum."""
+    from queries.planner import _Planner
+
+    _acyclicity_spy(monkeypatch)
+    completed: list[set[int]] = []
+    starts: list[set[int] | None] = []
+    real_completed, real_start = _Planner._completed, solver_module.Model._start
+
+    def completed_spy(self: Any, chosen: set[int], p: Any) -> set[int] | None:
+        route = real_completed(self, chosen, p)
+        assert route is not None
+        completed.append(route)
+        return route
+
+    def start_spy(self: Any, start: set[int] | None) -> None:
+        starts.append(start)
+        real_start(self, start)
+
+    monkeypatch.setattr(_Planner, "_completed", completed_spy)
+    monkeypatch.setattr(solver_module.Model, "_start", start_spy)
+    cat = _five_cycles()
+    p = plan(cat, role="r")
+    assert p.feasible and p.optimal and p.total_hours == sum(10 + i for i in range(1, 6)) + 5
+    assert len(completed) == solver_module.CUT_ROUNDS + 1  # every cyclic answer, the labelled run's excepted
+    assert starts[1:] == completed  # each completion started the run after it
+
+
+@pytest.mark.parametrize("lie", ["the cycle itself", "an excluded route"])
+def test_a_completion_that_is_not_a_route_of_the_model_is_never_used(lie: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A completion is checked before it is used: one that is not a route (here: the
+    cyclic answer returned as it came), or one an earlier alternative excludes, is
+    neither claimed nor used as a start; the answers stay the brute-force optimum."""
+    from queries.planner import _Planner
+
+    _acyclicity_spy(monkeypatch)
+    cat = _five_cycles()
+    first = plan(cat, role="r")
+    route = set(_route_ids(first))
+
+    def lying(self: Any, chosen: set[int], p: Any) -> set[int] | None:
+        if lie == "the cycle itself":
+            return set(chosen)
+        return {self.cp.step_of[s] for s in route}
+
+    monkeypatch.setattr(_Planner, "_completed", lying)
+    p = plan(cat, role="r", alternatives=1)
+    assert p.optimal and set(_route_ids(p)) == route and p.total_hours == first.total_hours
+    assert all(set(_route_ids(a)) != route for a in p.alternatives)  # here the route is the only one
+    o = oracle(cat, role="r")
+    assert o.best is not None and o.best.steps == route
