@@ -63,6 +63,17 @@ from queries.simulate import State, parse_have, simulate
 __all__ = ["OBJECTIVES", "GoalItem", "Plan", "PlanRequest", "Step", "Unreachable", "Week", "plan"]
 
 
+def _holds_all(state: State, facts: Iterable[Fact]) -> bool:
+    """Whether a learner's ``state`` holds every goal fact (a skill at a level or a cert)."""
+    for fact in facts:
+        if fact[0] == "skill":
+            if state.skills.get(fact[1], 0) < fact[2]:
+                return False
+        elif fact[0] != "cert" or fact[1] not in state.certs:
+            return False  # a goal is a skill or a cert; anything else is not reached here
+    return True
+
+
 def plan(
     catalog: Catalog,
     *,
@@ -521,11 +532,13 @@ class _Planner:
         if not check.ok:
             return Verdict(["the route does not replay: " + "; ".join(check.problems)], None)
         self.replayed[frozenset(steps)] = layered
-        derived = {i for i in cp.derived if i not in self.blocked}
-        if not executable(cp, self.initial, steps, p.goals, derived):
+        if not _holds_all(check.state, (cp.facts[g] for g in p.goals)):  # the plain replay's own end state
             return Verdict(["the route does not reach every goal"], None)
-        spare = [cp.actions[a].ref for a in sorted(maybe_spare(cp, self.initial, steps, p.goals, p.must),
-                                                   key=lambda a: cp.actions[a].rank)
+        maybe = maybe_spare(cp, self.initial, steps, p.goals, p.must)
+        if not maybe:
+            return Verdict([], chosen)
+        derived = {i for i in cp.derived if i not in self.blocked}
+        spare = [cp.actions[a].ref for a in sorted(maybe, key=lambda a: cp.actions[a].rank)
                  if executable(cp, self.initial, steps - {a}, p.goals, derived)]
         if not spare:
             return Verdict([], chosen)

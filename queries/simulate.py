@@ -86,11 +86,9 @@ def parse_have(catalog: Catalog, have: Iterable[str]) -> State:
 
 def unmet_requirements(catalog: Catalog, course: Course, state: State) -> list[str]:
     """Why ``course`` cannot be taken now (empty when it can)."""
-    taught: dict[str, int] = {}
-    for t in course.teaches:
-        taught[t.skill] = max(taught.get(t.skill, 0), t.level)
+    known = catalog.derived("simulate.course_needs", _course_needs).get(course.id)
+    taught, needs = known[1] if known is not None and known[0] is course else _needs_of(catalog, course)
     missing = [_describe(r) for r in course.requires if not state.holds(r)]
-    needs = [(sid, r) for sid in taught for r in catalog.get(sid, "skill").requires]
     if needs:  # a taught skill's own prerequisites may be met by what the course teaches with it
         skills = dict(state.skills)
         for sid, lvl in taught.items():
@@ -99,6 +97,20 @@ def unmet_requirements(catalog: Catalog, course: Course, state: State) -> list[s
         with_taught = State(skills, state.certs, state.done)  # read only: the sets are shared
         missing += [f"{_describe(r)} (for {sid})" for sid, r in needs if not with_taught.holds(r)]
     return missing
+
+
+def _course_needs(catalog: Catalog) -> dict[str, tuple[Course, tuple[dict[str, int], list[tuple[str, Any]]]]]:
+    """:func:`_needs_of` for every course of the catalog, once."""
+    return {course.id: (course, _needs_of(catalog, course)) for course in catalog.courses}
+
+
+def _needs_of(catalog: Catalog, course: Course) -> tuple[dict[str, int], list[tuple[str, Any]]]:
+    """The highest level ``course`` teaches of each skill, and the prerequisites of those
+    skills (each with the skill it is for)."""
+    taught: dict[str, int] = {}
+    for t in course.teaches:
+        taught[t.skill] = max(taught.get(t.skill, 0), t.level)
+    return taught, [(sid, r) for sid in taught for r in catalog.get(sid, "skill").requires]
 
 
 def _describe(req: Any) -> str:
@@ -153,14 +165,14 @@ def simulate(catalog: Catalog, state: State, steps: Sequence[str], *, paid: bool
 
 def _award(catalog: Catalog, state: State) -> None:
     for cert, courses in catalog.derived("simulate.completions", _completions):
-        if cert.id not in state.certs and all(c in state.done for c in courses) \
+        if cert.id not in state.certs and state.done.issuperset(courses) \
                 and all(state.holds(r) for r in cert.requires):
             state.certs.add(cert.id)
 
 
-def _completions(catalog: Catalog) -> list[tuple[Cert, list[str]]]:
+def _completions(catalog: Catalog) -> list[tuple[Cert, frozenset[str]]]:
     """The completion certificates of programs, each with its program's courses."""
-    return [(cert, catalog.program(cert.program).courses) for cert in catalog.certs
+    return [(cert, frozenset(catalog.program(cert.program).courses)) for cert in catalog.certs
             if cert.kind == "completion" and cert.program]
 
 

@@ -207,3 +207,26 @@ def test_the_first_highs_instance_prints_nothing_on_stdout() -> None:
     ours = subprocess.run([sys.executable, "-c", "from queries._solver import new_highs; new_highs(); new_highs()"],
                           capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2])
     assert ours.stdout == "", f"stdout: {ours.stdout!r} (highspy alone prints {bare.stdout!r})"
+
+
+def test_a_route_that_replays_but_misses_a_goal_is_refused() -> None:
+    """The check of a solver's route (``_Planner._check_route``): a route whose steps
+    can all be taken in order, but that leaves a goal unmet, is no route; the same
+    route whole passes. On every seed role from nothing, dropping the route's last
+    step (nothing after it needs it, so the rest still replays)."""
+    from queries.planner import PlanRequest, _Planner
+
+    cat = load_catalog()
+    refused = 0
+    for role in cat.roles:
+        p = plan(cat, role=role.id)
+        if not p.feasible or not p.steps:
+            continue
+        planner = _Planner(cat, PlanRequest(role=role.id))
+        pruned = planner._prune()
+        route = {planner.cp.step_of[s.id] for s in p.steps}
+        assert planner._check_route(route, pruned).problems == [], role.id
+        verdict = planner._check_route(route - {planner.cp.step_of[p.steps[-1].id]}, pruned)
+        assert verdict.problems == ["the route does not reach every goal"] and verdict.route is None, role.id
+        refused += 1
+    assert refused >= 5
