@@ -359,15 +359,7 @@ def test_several_cycles_take_cut_rounds_then_the_time_labels(monkeypatch: pytest
     the answer is still the optimum: every way in plus the cheap second course."""
     ran = _acyclicity_spy(monkeypatch)
     pairs = range(1, 6)
-    cat = Catalog.model_validate({
-        "skills": [{"id": f"{k}{i}", "name": f"{k}{i}"} for i in pairs for k in "xy"],
-        "courses": [c for i in pairs for c in (
-            {"id": f"a{i}", "title": "A", "hours": 1, "requires": [f"y{i}"], "teaches": [f"x{i}"]},
-            {"id": f"b{i}", "title": "B", "hours": 1, "requires": [f"x{i}"], "teaches": [f"y{i}"]},
-            {"id": f"w{i}", "title": "W", "hours": 10 + i, "teaches": [f"x{i}"]},
-        )],
-        "roles": [{"id": "r", "title": "R", "needs": [f"{k}{i}" for i in pairs for k in "xy"]}],
-    })
+    cat = _five_cycles()
     p = plan(cat, role="r")
     assert p.feasible and p.optimal
     assert sorted(_route_ids(p)) == sorted([f"w{i}" for i in pairs] + [f"b{i}" for i in pairs])
@@ -376,6 +368,8 @@ def test_several_cycles_take_cut_rounds_then_the_time_labels(monkeypatch: pytest
 
 
 def _five_cycles() -> Catalog:
+    """Five pairs of courses that teach each other's prerequisites, each pair with its own
+    dearer way in (w1-w5, 11-15 h)."""
     pairs = range(1, 6)
     return Catalog.model_validate({
         "skills": [{"id": f"{k}{i}", "name": f"{k}{i}"} for i in pairs for k in "xy"],
