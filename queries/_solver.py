@@ -423,27 +423,35 @@ class Model:
         rounded up, it is optimal and no further run is needed (the 10,000-course
         catalog had runs return the same cyclic optimum four times in a row)."""
         best: float | None = None
+        kept: tuple[float, set[int]] | None = None  # the cheapest completed route so far (with weights)
         while True:
             self._start(start)
             raw = self._run(deadline)
             if raw.dual is not None and (best is None or raw.dual > best):
                 best = raw.dual
             if raw.status not in ("optimal", "feasible"):
+                if raw.status == "timeout" and kept is not None:
+                    return _Raw("feasible", kept[1], kept[0], best)
                 return _Raw(raw.status, raw.chosen, raw.objective, best)
             loose = self.unsupported(raw.chosen)
             if not loose:
+                if raw.status == "feasible" and kept is not None and weights is not None \
+                        and kept[0] < self._own(weights, raw.chosen):
+                    return _Raw("feasible", kept[1], kept[0], best)  # out of time: a completion was cheaper
                 return _Raw(raw.status, raw.chosen, raw.objective, best)
             fixed = self.repair(raw.chosen) if self.repair is not None else None
             if fixed is not None and (start_vector(self, fixed) is None
                                       or any(steps <= fixed for steps in self.excluded)):
                 fixed = None  # not a route of this model after all: never claimed, never a start
-            if fixed is not None and weights is not None and best is not None:
+            if fixed is not None and weights is not None:
                 own = self._own(weights, fixed)
-                if own <= math.ceil(best - 1e-6) + 1e-9:
+                if best is not None and own <= math.ceil(best - 1e-6) + 1e-9:
                     return _Raw("optimal", fixed, own, best)
+                if kept is None or own < kept[0]:
+                    kept = (own, fixed)
             if time.perf_counter() >= deadline:
-                if fixed is not None and weights is not None:
-                    return _Raw("feasible", fixed, self._own(weights, fixed), best)
+                if kept is not None:
+                    return _Raw("feasible", kept[1], kept[0], best)
                 return _Raw("timeout", set(), None, best)
             if fixed is not None:
                 start = fixed
