@@ -435,3 +435,29 @@ def test_a_completion_that_is_not_a_route_of_the_model_is_never_used(lie: str, m
     assert all(set(_route_ids(a)) != route for a in p.alternatives)  # here the route is the only one
     o = oracle(cat, role="r")
     assert o.best is not None and o.best.steps == route
+
+
+def test_out_of_time_after_a_cyclic_answer_the_completed_route_comes_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run after the first stops at the time limit with nothing (fault injected at
+    the seam where HiGHS answers): the route completed from the first, cyclic answer
+    is the answer, valid, not claimed optimal, with the first run's bound."""
+    from queries._solver import _Raw
+
+    _acyclicity_spy(monkeypatch)
+    real_run = solver_module.Model._run
+    runs: list[str] = []
+
+    def run_once(self: Any, deadline: float) -> Any:
+        runs.append("run")
+        if len(runs) == 1:
+            return real_run(self, deadline)
+        return _Raw("timeout", set(), None, None)
+
+    monkeypatch.setattr(solver_module.Model, "_run", run_once)
+    cat = _five_cycles()
+    p = plan(cat, role="r")
+    assert p.feasible and not p.optimal
+    assert sorted(_route_ids(p)) == sorted([f"w{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 6)])
+    assert p.bound is not None and p.bound < p.total_hours == 70
+    check = simulate(cat, parse_have(cat, []), _route_ids(p))
+    assert check.ok
