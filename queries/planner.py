@@ -58,20 +58,9 @@ from queries._schedule import schedule
 from queries._solver import Accept, Model, Solution, Verdict
 from queries.plan_models import OBJECTIVES, GoalItem, Objective, Plan, Step, Unreachable, Week
 from queries.plan_request import PlanRequest, ids
-from queries.simulate import State, parse_have, simulate
+from queries.simulate import State, parse_have, simulate, unmet_goals
 
 __all__ = ["OBJECTIVES", "GoalItem", "Plan", "PlanRequest", "Step", "Unreachable", "Week", "plan"]
-
-
-def _holds_all(state: State, facts: Iterable[Fact]) -> bool:
-    """Whether a learner's ``state`` holds every goal fact (a skill at a level or a cert)."""
-    for fact in facts:
-        if fact[0] == "skill":
-            if state.skills.get(fact[1], 0) < fact[2]:
-                return False
-        elif fact[0] != "cert" or fact[1] not in state.certs:
-            return False  # a goal is a skill or a cert; anything else is not reached here
-    return True
 
 
 def plan(
@@ -532,7 +521,9 @@ class _Planner:
         if not check.ok:
             return Verdict(["the route does not replay: " + "; ".join(check.problems)], None)
         self.replayed[frozenset(steps)] = layered
-        if not _holds_all(check.state, (cp.facts[g] for g in p.goals)):  # the plain replay's own end state
+        goals = [cp.facts[g] for g in p.goals]  # skills at a level and certs, checked on the replay's end state
+        if unmet_goals(check.state, [(f[1], f[2]) for f in goals if f[0] == "skill"],
+                       [f[1] for f in goals if f[0] == "cert"]) or any(f[0] not in ("skill", "cert") for f in goals):
             return Verdict(["the route does not reach every goal"], None)
         maybe = maybe_spare(cp, self.initial, steps, p.goals, p.must)
         if not maybe:
