@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+import numpy.typing as npt
 
 from graph.models import whole_months
 from queries._compile import Compiled
@@ -225,7 +226,6 @@ class Model:
         self.cuts = 0  # cycle-cut rounds so far
         # the caller's completion of a solution with a cycle of support into a route (see _acyclic_run)
         self.repair: Callable[[set[int]], set[int] | None] | None = None
-        self.excluded: list[frozenset[int]] = []  # step sets no route may contain all of (exclude)
         for f in fact_list:
             idx, val = [ucol[f]], [-1.0]
             for b in self.cp.achievers[f]:
@@ -440,9 +440,10 @@ class Model:
                     return _Raw("feasible", kept[1], kept[0], best)  # out of time: a completion was cheaper
                 return _Raw(raw.status, raw.chosen, raw.objective, best)
             fixed = self.repair(raw.chosen) if self.repair is not None else None
-            if fixed is not None and (start_vector(self, fixed) is None
-                                      or any(steps <= fixed for steps in self.excluded)):
-                fixed = None  # not a route of this model after all: never claimed, never a start
+            if fixed is not None:
+                x = self._vector(fixed)
+                if x is None or not self._meets_rows(x):
+                    fixed = None  # not a solution of this model after all: never claimed, never a start
             if fixed is not None and weights is not None:
                 own = self._own(weights, fixed)
                 if best is not None and own <= math.ceil(best - 1e-6) + 1e-9:
@@ -492,7 +493,6 @@ class Model:
 
     def exclude(self, steps: set[int]) -> None:
         """Forbid every route that contains all of ``steps`` (for alternatives)."""
-        self.excluded.append(frozenset(steps))
         cols = [self.col[a] for a in sorted(steps)]
         self.h.addRow(-_INF, len(cols) - 1.0, len(cols), np.array(cols, dtype=np.int32), np.ones(len(cols)))
 
@@ -632,18 +632,43 @@ class Model:
             status = "optimal"  # out of time on the tie-break only: the primary is proven
         return Solution(status, raw.chosen, value, bound, notes, timed_out=raw.status == "feasible")
 
+    def _vector(self, route: set[int]) -> np.ndarray | None:
+        """Every column's value for ``route`` (its subscriptions' whole months included),
+        or None when it is not a route of the model (see queries._start.start_vector)."""
+        vals = start_vector(self, route)
+        if vals is not None:
+            for (m, *_), k in zip(self.months, self.needed_months(route), strict=True):
+                vals[m] = k
+        return vals
+
+    def _meets_rows(self, x: np.ndarray) -> bool:
+        """Whether column values ``x`` meet every bound and row of the model as HiGHS
+        holds it now (cuts, time labels, caps, exclusions of earlier alternatives)."""
+        lp = self.h.getLp()
+
+        def within(v: np.ndarray, lower: npt.ArrayLike, upper: npt.ArrayLike) -> bool:
+            tol = 1e-6 * (1.0 + np.abs(np.where(np.isfinite(v), v, 0.0)))
+            return bool(np.all(v >= np.asarray(lower) - tol) and np.all(v <= np.asarray(upper) + tol))
+
+        a = lp.a_matrix_
+        start, index, value = np.asarray(a.start_), np.asarray(a.index_), np.asarray(a.value_)
+        outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
+        if a.format_ == highspy.MatrixFormat.kColwise:
+            activity = np.bincount(index, weights=value * x[outer], minlength=lp.num_row_)
+        else:
+            activity = np.bincount(outer, weights=value * x[index], minlength=lp.num_row_)
+        return within(x, lp.col_lower_, lp.col_upper_) and within(activity, lp.row_lower_, lp.row_upper_)
+
     def _start(self, start: set[int] | None) -> None:
         if start is None:
             return
-        months = [float(m) for m in self.needed_months(start)]
-        vals = start_vector(self, start)
+        vals = self._vector(start)
         if vals is None:  # not a route of this model: let HiGHS complete the steps it is given
             idx = self.cost_cols
-            vals = np.array([1.0 if a in start else 0.0 for a in self.acts] + months)
+            vals = np.array([1.0 if a in start else 0.0 for a in self.acts]
+                            + [float(m) for m in self.needed_months(start)])
         else:
             idx = np.arange(self.ncols, dtype=np.int32)
-            for (m, *_), k in zip(self.months, months, strict=True):
-                vals[m] = k
         self.h.setSolution(len(idx), idx, vals)
 
     def _run(self, deadline: float) -> _Raw:
