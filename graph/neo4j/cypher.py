@@ -102,6 +102,9 @@ CREATE_NODES: dict[str, str] = {
     label: f"UNWIND $rows AS row CREATE (n:`{label}` {{id: row.id}}) SET n = row.props RETURN count(n) AS n"
     for label in LABELS.values()
 }
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # a property name create_relationships accepts
+
+
 #: every relationship of a load is new: the loaded records' own were dropped first (DELETE_OWNED_RELATIONSHIPS),
 #: so CREATE, without MERGE's search of each start node's relationships (25-35% of an ESCO load)
 @functools.cache
@@ -122,7 +125,6 @@ def create_relationships(r: Relationship, keys: tuple[str, ...] = ()) -> str:
             f"{{id: row.end}}) CREATE (a)-[r:`{r.type}` {{order: row.order{props}}}]->(b) RETURN count(r) AS n")
 
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MERGE_META = f"MERGE (m:`{META_LABEL}` {{id: $id}}) SET m = $props"
 READ_META = f"MATCH (m:`{META_LABEL}` {{id: $id}}) RETURN properties(m) AS props"
 
