@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import highspy
 import numpy as np
+
+from queries._narrow import LpOptimum, lp_optimum
 
 if TYPE_CHECKING:
     from queries._solver import Model, Solution
@@ -33,37 +34,29 @@ __all__ = ["MAX_COLUMNS", "relaxation_route"]
 MAX_COLUMNS = 600  # synthetic 1,000-course problems (300-1,600 columns) were integral 2 times in 40
 
 
-def relaxation_route(model: Model) -> Solution | None:
+def relaxation_route(model: Model, lp: LpOptimum | None = None) -> Solution | None:
     """The LP relaxation's optimum as a route, when it is integral, or None. Only for
-    single-solve objectives (``model.weighted``), on at most ``MAX_COLUMNS`` columns."""
+    single-solve objectives (``model.weighted``), on at most ``MAX_COLUMNS`` columns
+    unless the LP optimum ``lp`` is already at hand (:mod:`queries._narrow`)."""
     from queries._solver import _Raw
 
-    if model.weighted is None or model.ncols > MAX_COLUMNS:
+    if model.weighted is None or (lp is None and model.ncols > MAX_COLUMNS):
         return None
     if model.months and model.budget is not None:
         # Whole months can cost more than the LP's fractional ones: the budget row
         # could hold in the LP and not for the route.
         return None
-    h = model.h
-    h.clearSolver()
-    h.setOptionValue("presolve", "off")
-    model.integral(False)
-    try:
-        cols = model.cost_cols  # steps, then subscription months
-        h.changeColsCost(len(cols), cols, model.weighted)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if lp is None:
+        lp = lp_optimum(model)
+        if lp is None:
             return None
-        values = np.asarray(h.getSolution().col_value)[: len(model.acts)]
-        if np.any(np.minimum(np.abs(values), np.abs(1.0 - values)) > 1e-9):
-            return None
-        objective = float(h.getInfo().objective_function_value)
-    finally:
-        h.clearSolver()
+    values = lp.x[: len(model.acts)]
+    if np.any(np.minimum(np.abs(values), np.abs(1.0 - values)) > 1e-9):
+        return None
     chosen = {a for a, v in zip(model.acts, values, strict=True) if v > 0.5}
     if model.unsupported(chosen):
         return None  # a cycle of support: the model has no acyclicity rows until a MIP run needs them
     # The LP optimum bounds every integer solution from below: it is the dual bound.
-    sol = model._certify(_Raw("optimal", chosen, objective, objective), model.weighted, model.weight,
+    sol = model._certify(_Raw("optimal", chosen, lp.objective, lp.objective), model.weighted, model.weight,
                          model.scale or 1, exact=True)
     return sol if sol.status == "optimal" and not sol.notes else None

@@ -60,6 +60,7 @@ import numpy.typing as npt
 from graph.models import whole_months
 from queries._compile import Compiled
 from queries._landmarks import Landmarks
+from queries._narrow import MIN_COLUMNS, lp_optimum, narrow
 from queries._relaxation import relaxation_route
 from queries._scc import components
 from queries._start import replay, start_vector
@@ -145,6 +146,7 @@ def new_highs() -> highspy.Highs:
 
 _idle = threading.local()  # per thread: HiGHS instances released by finished models
 _IDLE_MAX = 2
+_REUSE_SECONDS = 1.0
 
 
 def _take_highs() -> highspy.Highs:
@@ -264,6 +266,11 @@ class Model:
 
         self.ncols = len(lower)
         self.integer = integer
+        self.col_upper = np.array(upper)  # each column's own upper bound (narrowing changes and restores them)
+        # Narrowing (queries._narrow): only for a model solved once (alternatives need the dearer routes).
+        self.narrowing = False
+        self.ceiling: float | None = None  # narrowed: the weighted cost of a known route, a cap on any bound
+        self.fixed = 0  # narrowed: the columns fixed
         self.h = h = _take_highs()
         lp = highspy.HighsLp()
         lp.num_col_ = self.ncols
@@ -302,8 +309,15 @@ class Model:
         del self.h  # a released model fails loudly if used again
         h.clearModel()
         pool: list[highspy.Highs] = _idle.__dict__.setdefault("pool", [])
-        if len(pool) < _IDLE_MAX:
+        # An LP run's time limit counts the instance's whole run time, over every model it
+        # held (HiGHS 1.15.1; queries._narrow.lp_optimum adds it): a long-used one retires.
+        if len(pool) < _IDLE_MAX and h.getRunTime() < _REUSE_SECONDS:
             pool.append(h)
+
+    def narrows(self) -> bool:
+        """Whether :meth:`solve` narrows the model first (queries._narrow): asked for,
+        a single weighted solve, and at least ``MIN_COLUMNS`` columns."""
+        return self.narrowing and self.weighted is not None and self.ncols >= MIN_COLUMNS
 
     def integral(self, on: bool = True) -> None:
         """Mark the integer columns as integer (``on``) or relax them."""
@@ -525,9 +539,12 @@ class Model:
         if not self.acts:
             return Solution("optimal", set(), 0.0, 0.0)
         deadline = time.perf_counter() + self.time_limit
-        relaxed = relaxation_route(self)  # small problems: the LP optimum is often a route
+        lp = lp_optimum(self) if self.narrows() else None
+        relaxed = relaxation_route(self, lp)  # small problems: the LP optimum is often a route
         if relaxed is not None and not (accept(relaxed.chosen) if accept else Verdict([], relaxed.chosen)).problems:
             return relaxed
+        if lp is not None:
+            start = narrow(self, lp, start, deadline)
         tries: list[tuple[str, set[int] | None, bool]] = [("warm start", start, True)] if start else []
         tries += [("cold", None, True), ("cold, presolve off", None, False)]
         notes: list[str] = []
@@ -651,7 +668,8 @@ class Model:
             return bool(np.all(v >= np.asarray(lower) - tol) and np.all(v <= np.asarray(upper) + tol))
 
         a = lp.a_matrix_
-        start, index, value = np.asarray(a.start_), np.asarray(a.index_), np.asarray(a.value_)
+        start, index = np.asarray(a.start_, dtype=np.int64), np.asarray(a.index_, dtype=np.int64)
+        value = np.asarray(a.value_, dtype=np.float64)
         outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
         if a.format_ == highspy.MatrixFormat.kColwise:
             activity = np.bincount(index, weights=value * x[outer], minlength=lp.num_row_)
@@ -678,6 +696,8 @@ class Model:
         status = h.getModelStatus()
         info = h.getInfo()
         dual = float(info.mip_dual_bound)
+        if self.ceiling is not None:
+            dual = min(dual, self.ceiling)  # narrowed: every route outside the model costs at least the ceiling
         dual_or_none = dual if math.isfinite(dual) else None
         has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
         if status == highspy.HighsModelStatus.kOptimal:

@@ -367,6 +367,9 @@ class _Planner:
         if sol is None or accept(sol.chosen).problems:
             model = self._model(pruned, self.model_primary, months_priced=req.prices_months)
             model.repair = lambda chosen: self._completed(chosen, pruned)
+            model.narrowing = not req.alternatives  # queries._narrow: alternatives need the dearer routes
+            if large_problem(pruned.acts) and not model.narrows():
+                self._greedy_start(pruned)
             sol = model.solve(pruned.start, accept)
             if key is not None:
                 memo.put(key, sol)
@@ -445,10 +448,7 @@ class _Planner:
             if drop:
                 usable = [u and i not in drop for i, u in enumerate(usable)]
                 facts, acts = relevant(cp, goals, self.initial, usable, must)
-        pruned = _Pruned(facts, acts, goals, must)
-        if large_problem(acts):
-            self._greedy_start(pruned)
-        return pruned
+        return _Pruned(facts, acts, goals, must)
 
     def _completed(self, chosen: set[int], p: _Pruned) -> set[int] | None:
         """A route from a solver answer with a cycle of support (``chosen``): the
@@ -457,7 +457,8 @@ class _Planner:
         return self._greedy(p, [0.0 if i in chosen else c for i, c in enumerate(self.primary)])
 
     def _greedy_start(self, p: _Pruned) -> None:
-        """A greedy route as the solver's start.
+        """A greedy route as the solver's start, for a large model that is not narrowed
+        (a narrowed one starts from a better route: queries._narrow).
 
         No cost cut follows (dropping the steps whose own cost plus the h_max of
         their needs exceeds the greedy route's): HiGHS's presolve and reduced-cost

@@ -124,7 +124,17 @@ def test_the_same_with_dominance_greedy_start_and_mip_only(seed: int, monkeypatc
     start is made and the LP relaxation answers first. The path large problems take
     must hold too."""
     monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
-    monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model, lp=None: None)
+    _valid_and_optimal(seed)
+
+
+@pytest.mark.parametrize("seed", SEEDS[1::3])
+def test_the_same_with_every_model_narrowed(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large models are narrowed first (queries._narrow: the LP, a route from its
+    support, reduced-cost fixing); here every model is."""
+    monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
+    monkeypatch.setattr(solver_module, "MIN_COLUMNS", 0)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model, lp=None: None)
     _valid_and_optimal(seed)
 
 
@@ -137,7 +147,7 @@ def test_the_same_with_time_labels_at_once_or_cycle_cuts_only(seed: int, rounds:
     alone must give the optimum (0: labels at the first cycle; 1000: cuts only)."""
     monkeypatch.setattr(solver_module, "CUT_ROUNDS", rounds)
     monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
-    monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model, lp=None: None)
     _valid_and_optimal(seed)
 
 
@@ -311,7 +321,7 @@ def test_the_random_catalogs_cover_the_interesting_cases() -> None:
 
 def _acyclicity_spy(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """MIP only (no LP-first path), counting the solver's cycle-cut rounds and time-label additions."""
-    monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model, lp=None: None)
     ran: Counter[str] = Counter()
     for name in ("_cut", "_label"):
         real = getattr(solver_module.Model, name)

@@ -132,7 +132,7 @@ def lying_solver(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     monkeypatch.setattr(Model, "_run", run)
     monkeypatch.setattr(Model, "_start", remember_start)
-    monkeypatch.setattr(solver_module, "relaxation_route", lambda model: None)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model, lp=None: None)
     monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
     return state
 

@@ -11,6 +11,7 @@ import pytest
 import queries._solver as solver_module
 from loaders import load_catalog
 from queries._landmarks import landmarks
+from queries._narrow import LpOptimum
 from queries._relaxation import relaxation_route
 from queries._solver import Model, Solution
 from queries.planner import PlanRequest, _Planner, plan
@@ -37,7 +38,7 @@ def test_an_accepted_relaxation_is_the_mip_optimum(monkeypatch: pytest.MonkeyPat
     for seed in range(150):
         for model in _models(seed):
             lp = relaxation_route(model)
-            monkeypatch.setattr(solver_module, "relaxation_route", lambda m: None)
+            monkeypatch.setattr(solver_module, "relaxation_route", lambda m, lp=None: None)
             mip = model.solve()
             monkeypatch.undo()
             if lp is None:
@@ -56,7 +57,7 @@ def test_the_mip_after_the_relaxation_runs_on_integer_columns(monkeypatch: pytes
     model = _models(7)[0]
     assert not any(int(v) for v in model.h.getLp().integrality_)  # passed as an LP, marked when a MIP runs
     relaxation_route(model)
-    monkeypatch.setattr(solver_module, "relaxation_route", lambda m: None)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda m, lp=None: None)
     sol = model.solve()
     marks = [int(v) for v in model.h.getLp().integrality_]
     assert sol.status == "optimal" and marks == [int(v) for v in model.integer] and any(marks)
@@ -90,8 +91,8 @@ def test_the_lp_path_answers_most_seed_requests(monkeypatch: pytest.MonkeyPatch)
     answers: list[bool] = []
     real = solver_module.relaxation_route
 
-    def counted(model: Model) -> Solution | None:
-        out = real(model)
+    def counted(model: Model, lp: LpOptimum | None = None) -> Solution | None:
+        out = real(model, lp)
         answers.append(out is not None)
         return out
 

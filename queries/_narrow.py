@@ -1,0 +1,182 @@
+"""Narrowing a large model before its MIP run: a near-optimal route, then the
+columns no cheaper route can use are fixed.
+
+HiGHS proves a route optimal much faster when it starts from a good one: on the
+synthetic 1,000-course catalog (29 requests, median) its run took 34 ms from
+nothing and 15 ms from the optimum. The greedy start (``queries._prune``) is
+20% dearer than the optimum on average. So, on a large problem:
+
+1. The LP relaxation is solved (presolve off: 1-10 ms here). Its optimum is
+   within a few percent of the integer one, thanks to the landmark rows.
+2. A route is searched among the actions the LP uses (its support) and the
+   greedy route's: the same integer model with every other action's column
+   at 0. That is a small MIP; on the 29 requests its answer was the optimum
+   17 times, and 1-7% dearer otherwise. An answer with a cycle of support is
+   completed into a route by the caller (``Model.repair``). Whatever route
+   comes out is used only when it meets every row and bound of the model.
+3. Reduced-cost fixing (Nemhauser & Wolsey's textbook argument), with our own
+   arithmetic: for the LP's row duals ``y`` (any ``y`` would do, so no trust
+   in the solver is needed), ``L = sum of y_i * (the row bound y_i presses)
+   + sum over columns of min(d_j * lower_j, d_j * upper_j)`` with ``d = c -
+   A^T y`` is a lower bound on every point of the model. A route with step
+   ``j`` (``d_j > 0``) then costs at least ``L + d_j``; when that exceeds
+   the best route's cost minus one (the weighted objective is a whole
+   number), no cheaper route takes ``j`` and its column is fixed at 0
+   (likewise at 1 for ``d_j < 0``). The best route's own columns are never
+   fixed against it, so it stays a solution, and it is the MIP's start.
+
+The model then holds every route cheaper than the best one found, and that
+route. An optimum of the narrowed model is an optimum of the whole; its dual
+bound is a bound of the whole up to the best route's cost, which caps it
+(``Model.ceiling``). Rows added later (cycle cuts, time labels) hold for every
+route, so the fixing stays valid; alternatives (next-best routes) need the
+dearer routes, so the planner narrows only requests without them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import highspy
+import numpy as np
+
+if TYPE_CHECKING:
+    from queries._solver import Model
+
+__all__ = ["LpOptimum", "MIN_COLUMNS", "lp_optimum", "narrow"]
+
+#: Narrow only models with more columns: below, the MIP alone is about as fast.
+MIN_COLUMNS = 200
+#: The search among the LP's support gets at most this share of the time limit.
+SUPPORT_SHARE = 0.2
+
+
+@dataclass
+class LpOptimum:
+    """An optimal point of a model's LP relaxation under its weighted objective."""
+
+    x: np.ndarray  # every column's value
+    row_dual: np.ndarray  # HiGHS's row duals (reduced costs d = c - A^T y)
+    objective: float
+
+
+def lp_optimum(model: Model) -> LpOptimum | None:
+    """The LP relaxation of ``model`` under its weighted objective (presolve off: on
+    these LPs it costs more than it saves), or None when HiGHS does not report an
+    optimum. Leaves the model's integer columns relaxed and its solver cleared."""
+    assert model.weighted is not None
+    h = model.h
+    h.clearSolver()
+    h.setOptionValue("presolve", "off")
+    model.integral(False)
+    cols = model.cost_cols  # steps, then subscription months
+    h.changeColsCost(len(cols), cols, model.weighted)
+    # An LP run's time limit counts the instance's total run time (HiGHS 1.15.1), a MIP run's only its own.
+    h.setOptionValue("time_limit", h.getRunTime() + max(0.01, model.time_limit))
+    try:
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        sol = h.getSolution()
+        return LpOptimum(np.array(sol.col_value), np.array(sol.row_dual),
+                         float(h.getInfo().objective_function_value))
+    finally:
+        h.clearSolver()
+
+
+def narrow(model: Model, lp: LpOptimum, start: set[int] | None, deadline: float) -> set[int] | None:
+    """Search a route among the LP's support and ``start``'s actions, fix the columns
+    no cheaper route uses (module docstring), and return the best route known (the
+    MIP's start): the one found, ``start``, or None when there is neither."""
+    best = _valued(model, start)
+    found = _valued(model, _support_route(model, lp, start, deadline))
+    if found is not None and (best is None or found[0] < best[0]):
+        best = found
+    if best is None and model.repair is not None:
+        best = _valued(model, model.repair(set()))  # the caller's completion of nothing: its greedy route
+    if best is None:
+        return start
+    _fix(model, lp, best[0], best[1])
+    return best[1]
+
+
+def _valued(model: Model, route: set[int] | None) -> tuple[float, set[int]] | None:
+    """``route`` with its weighted cost, when it is a solution of the model as HiGHS
+    holds it (every bound and row), else None."""
+    if route is None or model.weighted is None:
+        return None
+    x = model._vector(route)
+    if x is None or not model._meets_rows(x):
+        return None
+    return float(model.weighted @ x[model.cost_cols]), route  # the point's own objective
+
+
+def _support_route(model: Model, lp: LpOptimum, start: set[int] | None, deadline: float) -> set[int] | None:
+    """The model's optimum with only the actions the LP uses and ``start``'s: a small
+    MIP. An answer with a cycle of support goes through ``model.repair``."""
+    h, n = model.h, len(model.acts)
+    keep = lp.x[:n] > 1e-9
+    for a in start or ():
+        if a in model.col:
+            keep[model.col[a]] = True
+    off = np.flatnonzero(~keep & (model.col_upper[:n] > 0)).astype(np.int32)
+    zeros = np.zeros(len(off))
+    h.changeColsBounds(len(off), off, zeros, zeros)
+    try:
+        model.integral(True)
+        h.setOptionValue("presolve", "choose")
+        model._start(start)
+        now = time.perf_counter()
+        raw = model._run(min(deadline, now + SUPPORT_SHARE * model.time_limit))
+    finally:
+        h.changeColsBounds(len(off), off, zeros, model.col_upper[off])
+        h.clearSolver()
+    if raw.status not in ("optimal", "feasible"):
+        return None
+    if not model.unsupported(raw.chosen):
+        return raw.chosen
+    return model.repair(raw.chosen) if model.repair is not None else None
+
+
+def _fix(model: Model, lp: LpOptimum, ceiling: float, route: set[int]) -> None:
+    """Fix the step columns that no route cheaper than ``ceiling`` (the weighted cost
+    of ``route``, a solution of the model) can take at their other value."""
+    h = model.h
+    m = h.getLp()
+    c = np.asarray(m.col_cost_)
+    col_lo, col_hi = np.asarray(m.col_lower_), np.asarray(m.col_upper_)
+    row_lo, row_hi = np.asarray(m.row_lower_), np.asarray(m.row_upper_)
+    # Any y gives a valid bound; keep only the signs whose row bound is finite.
+    y = np.where((lp.row_dual > 0) & np.isfinite(row_lo), lp.row_dual, 0.0)
+    y = np.where((lp.row_dual < 0) & np.isfinite(row_hi), lp.row_dual, y)
+    a = m.a_matrix_
+    start, index = np.asarray(a.start_, dtype=np.int64), np.asarray(a.index_, dtype=np.int64)
+    value = np.asarray(a.value_, dtype=np.float64)
+    outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
+    if a.format_ == highspy.MatrixFormat.kColwise:
+        aty = np.bincount(outer, weights=value * y[index], minlength=len(c))
+    else:
+        aty = np.bincount(index, weights=value * y[outer], minlength=len(c))
+    d = c - aty
+    rows = float(np.sum(np.where(y > 0, y * np.where(y > 0, row_lo, 0.0), 0.0))
+                 + np.sum(np.where(y < 0, y * np.where(y < 0, row_hi, 0.0), 0.0)))
+    least = np.minimum(d * col_lo, d * col_hi)
+    bound = rows + float(np.sum(least))  # every point of the model costs at least this
+    n = len(model.acts)
+    x = model._vector(route)
+    assert x is not None
+    # weighted costs are whole numbers: a route cheaper than the ceiling costs at most ceiling - 1
+    limit = ceiling - 1.0 + 1e-6 * (1.0 + abs(ceiling))
+    dn, lo, hi, xr = d[:n], col_lo[:n], col_hi[:n], x[:n]
+    at_one = bound - least[:n] + dn * 1.0  # least cost of a point with the column at 1
+    at_zero = bound - least[:n]  # ... at 0
+    to_zero = np.flatnonzero((hi > 0) & (xr < 0.5) & (at_one > limit)).astype(np.int32)
+    to_one = np.flatnonzero((lo < 1) & (xr > 0.5) & (at_zero > limit)).astype(np.int32)
+    if len(to_zero):
+        h.changeColsBounds(len(to_zero), to_zero, np.zeros(len(to_zero)), np.zeros(len(to_zero)))
+    if len(to_one):
+        h.changeColsBounds(len(to_one), to_one, np.ones(len(to_one)), np.ones(len(to_one)))
+    model.ceiling = ceiling
+    model.fixed = len(to_zero) + len(to_one)
