@@ -68,6 +68,7 @@ class Compiled:
     components: dict[tuple[str, int], int] | None = None  # strongly connected components (queries._scc), lazily
     cyclic: dict[tuple[str, int], int] | None = None  # the nodes of components of more than one node, lazily
     solved: Lru[Any, Any] | None = None  # proven answers by pruned problem (queries._memo), lazily
+    step_sets: tuple[Any, ...] | None = None  # actions' effects and preconditions as sets (queries._prune), lazily
     per_constraints: Lru[tuple[object, ...], Any] = field(default_factory=lambda: Lru(256))  # queries.planner
 
     def fact(self, key: Fact) -> int:

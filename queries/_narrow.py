@@ -43,7 +43,7 @@ import highspy
 import numpy as np
 
 if TYPE_CHECKING:
-    from queries._solver import Model
+    from queries._solver import Held, Model
 
 __all__ = ["LpOptimum", "MIN_COLUMNS", "lp_optimum", "narrow"]
 
@@ -90,27 +90,31 @@ def narrow(model: Model, lp: LpOptimum, start: set[int] | None, deadline: float)
     """Search a route among the LP's support and ``start``'s actions, fix the columns
     no cheaper route uses (module docstring), and return the best route known (the
     MIP's start): the one found, ``start``, or None when there is neither."""
-    best = _valued(model, start)
-    found = _valued(model, _support_route(model, lp, start, deadline))
-    if found is not None and (best is None or found[0] < best[0]):
-        best = found
+    from queries._solver import Held  # imported here: queries._solver imports this module
+
+    found = _support_route(model, lp, start, deadline)
+    held = Held(model.h)  # the model as HiGHS holds it, read once for every check below
+    best = _valued(model, start, held)
+    other = _valued(model, found, held)
+    if other is not None and (best is None or other[0] < best[0]):
+        best = other
     if best is None and model.repair is not None:
-        best = _valued(model, model.repair(set()))  # the caller's completion of nothing: its greedy route
+        best = _valued(model, model.repair(set()), held)  # the caller's completion of nothing: its greedy route
     if best is None:
         return start
-    _fix(model, lp, best[0], best[1])
+    _fix(model, held, lp, *best)
     return best[1]
 
 
-def _valued(model: Model, route: set[int] | None) -> tuple[float, set[int]] | None:
-    """``route`` with its weighted cost, when it is a solution of the model as HiGHS
-    holds it (every bound and row), else None."""
+def _valued(model: Model, route: set[int] | None, held: Held) -> tuple[float, set[int], np.ndarray] | None:
+    """``route`` with its weighted cost and column values, when it is a solution of
+    the model as HiGHS holds it (``held``: every bound and row), else None."""
     if route is None or model.weighted is None:
         return None
     x = model._vector(route)
-    if x is None or not model._meets_rows(x):
+    if x is None or not held.meets(x):
         return None
-    return float(model.weighted @ x[model.cost_cols]), route  # the point's own objective
+    return float(model.weighted @ x[model.cost_cols]), route, x  # the point's own objective
 
 
 def _support_route(model: Model, lp: LpOptimum, start: set[int] | None, deadline: float) -> set[int] | None:
@@ -140,33 +144,20 @@ def _support_route(model: Model, lp: LpOptimum, start: set[int] | None, deadline
     return model.repair(raw.chosen) if model.repair is not None else None
 
 
-def _fix(model: Model, lp: LpOptimum, ceiling: float, route: set[int]) -> None:
+def _fix(model: Model, held: Held, lp: LpOptimum, ceiling: float, route: set[int], x: np.ndarray) -> None:
     """Fix the step columns that no route cheaper than ``ceiling`` (the weighted cost
-    of ``route``, a solution of the model) can take at their other value."""
-    h = model.h
-    m = h.getLp()
-    c = np.asarray(m.col_cost_)
-    col_lo, col_hi = np.asarray(m.col_lower_), np.asarray(m.col_upper_)
-    row_lo, row_hi = np.asarray(m.row_lower_), np.asarray(m.row_upper_)
+    of ``route``, whose column values are ``x``: a solution of the model) can take at
+    their other value. ``held``: the model as HiGHS holds it."""
+    c, col_lo, col_hi, row_lo, row_hi = held.col_cost, held.col_lower, held.col_upper, held.row_lower, held.row_upper
     # Any y gives a valid bound; keep only the signs whose row bound is finite.
     y = np.where((lp.row_dual > 0) & np.isfinite(row_lo), lp.row_dual, 0.0)
     y = np.where((lp.row_dual < 0) & np.isfinite(row_hi), lp.row_dual, y)
-    a = m.a_matrix_
-    start, index = np.asarray(a.start_, dtype=np.int64), np.asarray(a.index_, dtype=np.int64)
-    value = np.asarray(a.value_, dtype=np.float64)
-    outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
-    if a.format_ == highspy.MatrixFormat.kColwise:
-        aty = np.bincount(outer, weights=value * y[index], minlength=len(c))
-    else:
-        aty = np.bincount(index, weights=value * y[outer], minlength=len(c))
-    d = c - aty
+    d = c - held.transposed(y)
     rows = float(np.sum(np.where(y > 0, y * np.where(y > 0, row_lo, 0.0), 0.0))
                  + np.sum(np.where(y < 0, y * np.where(y < 0, row_hi, 0.0), 0.0)))
     least = np.minimum(d * col_lo, d * col_hi)
     bound = rows + float(np.sum(least))  # every point of the model costs at least this
     n = len(model.acts)
-    x = model._vector(route)
-    assert x is not None
     # weighted costs are whole numbers: a route cheaper than the ceiling costs at most ceiling - 1
     limit = ceiling - 1.0 + 1e-6 * (1.0 + abs(ceiling))
     dn, lo, hi, xr = d[:n], col_lo[:n], col_hi[:n], x[:n]
@@ -174,6 +165,7 @@ def _fix(model: Model, lp: LpOptimum, ceiling: float, route: set[int]) -> None:
     at_zero = bound - least[:n]  # ... at 0
     to_zero = np.flatnonzero((hi > 0) & (xr < 0.5) & (at_one > limit)).astype(np.int32)
     to_one = np.flatnonzero((lo < 1) & (xr > 0.5) & (at_zero > limit)).astype(np.int32)
+    h = model.h
     if len(to_zero):
         h.changeColsBounds(len(to_zero), to_zero, np.zeros(len(to_zero)), np.zeros(len(to_zero)))
     if len(to_one):

@@ -12,7 +12,6 @@ h_max of the goals bounds an answer the solver did not prove.
 from __future__ import annotations
 
 import heapq
-from collections import deque
 from collections.abc import Callable, Iterable
 
 from queries._compile import Compiled, derive
@@ -61,30 +60,21 @@ def forward(cp: Compiled, initial: set[int], allowed: list[bool]) -> tuple[set[i
 def relevant(cp: Compiled, goals: Iterable[int], initial: set[int], usable: list[bool],
              must: Iterable[int] = ()) -> tuple[set[int], set[int]]:
     """Backward relevance: the facts and usable actions that can matter for ``goals``."""
+    actions, achievers = cp.actions, cp.achievers
     facts: set[int] = set()
-    acts: set[int] = set()
-    queue: deque[int] = deque()
-
-    def need(f: int) -> None:
-        if f not in initial and f not in facts:
-            facts.add(f)
-            queue.append(f)
-
-    def take(ai: int) -> None:
-        if ai not in acts:
-            acts.add(ai)
-            for p in cp.actions[ai].pre:
-                need(p)
-
-    for f in goals:
-        need(f)
-    for ai in must:
-        take(ai)
-    while queue:
-        f = queue.popleft()
-        for ai in cp.achievers[f]:
-            if usable[ai]:
-                take(ai)
+    acts: set[int] = set(must)
+    stack = [f for f in goals if f not in initial]
+    for ai in acts:
+        stack.extend(actions[ai].pre)
+    while stack:  # the order facts are taken in does not change the fixpoint
+        f = stack.pop()
+        if f in facts or f in initial:
+            continue
+        facts.add(f)
+        for ai in achievers[f]:
+            if usable[ai] and ai not in acts:
+                acts.add(ai)
+                stack.extend(actions[ai].pre)
     return facts, acts
 
 
@@ -104,33 +94,23 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
     id order, and ties still go to the smaller id. A precondition also counts as held when the same
     skill at a higher level is.
     """
+    adds, pres, implied, achievers = _step_sets(cp)
+    steps = {ai for ai in acts if cp.actions[ai].is_step}
+    own: dict[int, frozenset[int]] = {}  # a step's preconditions not held from the start, as needed
     out: set[int] = set()
-    eff: dict[int, frozenset[int]] = {}
-    pre: dict[int, frozenset[int]] = {}
-    implied: dict[int, frozenset[int]] = {}  # pre plus the lower levels it implies
-    for ai in acts:
-        a = cp.actions[ai]
-        if a.is_step:
-            eff[ai] = frozenset(f for f in a.add if f in facts)
-            own = [f for f in a.pre if f not in initial]
-            pre[ai] = frozenset(own)
-            more = set(own)
-            for f in own:
-                key = cp.facts[f]
-                if key[0] == "skill":
-                    for k in range(1, key[2]):
-                        lower = cp.fact_id.get(("skill", key[1], k))
-                        if lower is not None:
-                            more.add(lower)
-            implied[ai] = frozenset(more)
-
-    for ai, effects in eff.items():
-        if ai in keep or not effects:
+    for ai in steps:
+        if ai in keep:
+            continue
+        effects = adds[ai] & facts
+        if not effects:
             continue
         a = cp.actions[ai]
-        probe = min(effects, key=lambda f: len(cp.achievers[f]))
-        for bi in cp.achievers[probe]:
-            if bi == ai or bi not in eff or bi in out:
+        # Held from the start or not, a precondition of b is enough when a's implied ones have it;
+        # initial facts are closed downwards (lower levels of a held skill are held), so
+        # ``implied`` needs no per-request filtering.
+        below = implied[ai]
+        for bi in cp.achievers[min(effects, key=achievers.__getitem__)]:
+            if bi == ai or bi not in steps or bi in out:
                 continue
             b = cp.actions[bi]
             if (by_hours and b.hours > a.hours) or (by_cost and not (cheaper(bi, ai) if cheaper is not None
@@ -139,10 +119,35 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
             pb, pa = primary[bi], primary[ai]
             if pb > pa or (pb == pa and b.rank > a.rank) or (not exact and b.rank > a.rank):
                 continue
-            if pre[bi] <= implied[ai] and effects <= eff[bi]:
+            needs = own.get(bi)
+            if needs is None:
+                needs = own[bi] = pres[bi] - initial
+            if needs <= below and effects <= adds[bi]:
                 out.add(ai)
                 break
     return out
+
+
+_StepSets = tuple[list[frozenset[int]], list[frozenset[int]], list[frozenset[int]], list[int]]
+
+
+def _step_sets(cp: Compiled) -> _StepSets:
+    """Per catalog, once: each action's effects and preconditions as sets, its
+    preconditions with the lower levels they imply, and each fact's number of achievers."""
+    if cp.step_sets is None:
+        adds = [frozenset(a.add) for a in cp.actions]
+        pres = [frozenset(a.pre) for a in cp.actions]
+        implied = []
+        for a in cp.actions:
+            more = set(a.pre)
+            for f in a.pre:
+                key = cp.facts[f]
+                if key[0] == "skill":
+                    more.update(lower for k in range(1, key[2])
+                                if (lower := cp.fact_id.get(("skill", key[1], k))) is not None)
+            implied.append(frozenset(more))
+        cp.step_sets = (adds, pres, implied, [len(x) for x in cp.achievers])
+    return cp.step_sets  # type: ignore[return-value]
 
 
 def relaxed_costs(cp: Compiled, initial: set[int], usable: list[bool], cost: list[float],

@@ -55,7 +55,6 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
-import numpy.typing as npt
 
 from graph.models import whole_months
 from queries._compile import Compiled
@@ -65,7 +64,7 @@ from queries._relaxation import relaxation_route
 from queries._scc import components
 from queries._start import replay, start_vector
 
-__all__ = ["Model", "Solution"]
+__all__ = ["Held", "Model", "Solution"]
 
 _INF = highspy.kHighsInf
 _EXACT = 1e9  # objective magnitudes below this are integral and exact in HiGHS
@@ -271,6 +270,7 @@ class Model:
         self.narrowing = False
         self.ceiling: float | None = None  # narrowed: the weighted cost of a known route, a cap on any bound
         self.fixed = 0  # narrowed: the columns fixed
+        self._last_vector: tuple[tuple[frozenset[int], int], np.ndarray | None] | None = None  # see _vector
         self.h = h = _take_highs()
         lp = highspy.HighsLp()
         lp.num_col_ = self.ncols
@@ -651,31 +651,25 @@ class Model:
 
     def _vector(self, route: set[int]) -> np.ndarray | None:
         """Every column's value for ``route`` (its subscriptions' whole months included),
-        or None when it is not a route of the model (see queries._start.start_vector)."""
+        or None when it is not a route of the model (see queries._start.start_vector).
+        The last answer is kept: narrowing, its checks and the MIP start ask for the same
+        route in turn (a fresh copy each time; the key holds the column count, as time
+        labels add columns)."""
+        key = (frozenset(route), self.ncols)
+        if self._last_vector is not None and self._last_vector[0] == key:
+            known = self._last_vector[1]
+            return None if known is None else known.copy()
         vals = start_vector(self, route)
         if vals is not None:
             for (m, *_), k in zip(self.months, self.needed_months(route), strict=True):
                 vals[m] = k
-        return vals
+        self._last_vector = (key, vals)
+        return None if vals is None else vals.copy()
 
     def _meets_rows(self, x: np.ndarray) -> bool:
         """Whether column values ``x`` meet every bound and row of the model as HiGHS
         holds it now (cuts, time labels, caps, exclusions of earlier alternatives)."""
-        lp = self.h.getLp()
-
-        def within(v: np.ndarray, lower: npt.ArrayLike, upper: npt.ArrayLike) -> bool:
-            tol = 1e-6 * (1.0 + np.abs(np.where(np.isfinite(v), v, 0.0)))
-            return bool(np.all(v >= np.asarray(lower) - tol) and np.all(v <= np.asarray(upper) + tol))
-
-        a = lp.a_matrix_
-        start, index = np.asarray(a.start_, dtype=np.int64), np.asarray(a.index_, dtype=np.int64)
-        value = np.asarray(a.value_, dtype=np.float64)
-        outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
-        if a.format_ == highspy.MatrixFormat.kColwise:
-            activity = np.bincount(index, weights=value * x[outer], minlength=lp.num_row_)
-        else:
-            activity = np.bincount(outer, weights=value * x[index], minlength=lp.num_row_)
-        return within(x, lp.col_lower_, lp.col_upper_) and within(activity, lp.row_lower_, lp.row_upper_)
+        return Held(self.h).meets(x)
 
     def _start(self, start: set[int] | None) -> None:
         if start is None:
@@ -711,6 +705,45 @@ class Model:
         values = h.getSolution().col_value
         chosen = {a for a, v in zip(self.acts, values[: len(self.acts)], strict=False) if v > 0.5}
         return _Raw(kind, chosen, float(info.objective_function_value), dual_or_none)
+
+
+class Held:
+    """The model as HiGHS holds it now (every bound and row: cuts, time labels, caps,
+    exclusions), read once into arrays: reading HiGHS's vectors is most of the cost."""
+
+    def __init__(self, h: highspy.Highs):
+        lp = h.getLp()
+        self.col_cost = np.asarray(lp.col_cost_, dtype=np.float64)
+        self.col_lower = np.asarray(lp.col_lower_, dtype=np.float64)
+        self.col_upper = np.asarray(lp.col_upper_, dtype=np.float64)
+        self.row_lower = np.asarray(lp.row_lower_, dtype=np.float64)
+        self.row_upper = np.asarray(lp.row_upper_, dtype=np.float64)
+        a = lp.a_matrix_
+        start = np.asarray(a.start_, dtype=np.int64)
+        self.index = np.asarray(a.index_, dtype=np.int64)
+        self.value = np.asarray(a.value_, dtype=np.float64)
+        self.outer = np.repeat(np.arange(len(start) - 1), np.diff(start))
+        self.colwise = a.format_ == highspy.MatrixFormat.kColwise
+        self.num_row, self.num_col = int(lp.num_row_), int(lp.num_col_)
+
+    def activity(self, x: np.ndarray) -> np.ndarray:
+        """``A x``: each row's value at column values ``x``."""
+        rows, cols = (self.index, self.outer) if self.colwise else (self.outer, self.index)
+        return np.bincount(rows, weights=self.value * x[cols], minlength=self.num_row)
+
+    def transposed(self, y: np.ndarray) -> np.ndarray:
+        """``A^T y``: each column's weight under row multipliers ``y``."""
+        rows, cols = (self.index, self.outer) if self.colwise else (self.outer, self.index)
+        return np.bincount(cols, weights=self.value * y[rows], minlength=self.num_col)
+
+    def meets(self, x: np.ndarray) -> bool:
+        """Whether column values ``x`` meet every bound and row."""
+
+        def within(v: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> bool:
+            tol = 1e-6 * (1.0 + np.abs(np.where(np.isfinite(v), v, 0.0)))
+            return bool(np.all(v >= lower - tol) and np.all(v <= upper + tol))
+
+        return within(x, self.col_lower, self.col_upper) and within(self.activity(x), self.row_lower, self.row_upper)
 
 
 def _tol(value: float) -> float:
