@@ -27,9 +27,11 @@ from graph.catalog import Catalog
 from graph.lru import Lru
 from graph.models import AnyOf, CertRef, SkillLevel, format_level_ref
 
-__all__ = ["STEP_KINDS", "Action", "Compiled", "Fact", "compiled", "derive", "fact_label"]
+__all__ = ["STEP_KINDS", "Action", "Compiled", "Fact", "StepSets", "compiled", "derive", "fact_label"]
 
 Fact = tuple[Any, ...]
+# each action's effects, preconditions, and preconditions with the lower levels they imply; each fact's achiever count
+StepSets = tuple[list[frozenset[int]], list[frozenset[int]], list[frozenset[int]], list[int]]
 STEP_KINDS = ("course", "exam")
 
 
@@ -68,7 +70,7 @@ class Compiled:
     components: dict[tuple[str, int], int] | None = None  # strongly connected components (queries._scc), lazily
     cyclic: dict[tuple[str, int], int] | None = None  # the nodes of components of more than one node, lazily
     solved: Lru[Any, Any] | None = None  # proven answers by pruned problem (queries._memo), lazily
-    step_sets: tuple[Any, ...] | None = None  # actions' effects and preconditions as sets (queries._prune), lazily
+    step_sets: StepSets | None = None  # actions' effects and preconditions as sets (queries._prune), lazily
     per_constraints: Lru[tuple[object, ...], Any] = field(default_factory=lambda: Lru(256))  # queries.planner
 
     def fact(self, key: Fact) -> int:

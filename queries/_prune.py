@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable
 
-from queries._compile import Compiled, derive
+from queries._compile import Compiled, StepSets, derive
 
 __all__ = ["SMALL_PROBLEM", "dominated", "executable", "forward", "greedy_route", "large_problem", "maybe_spare",
            "relaxed_costs", "relevant", "without_redundant"]
@@ -128,10 +128,7 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
     return out
 
 
-_StepSets = tuple[list[frozenset[int]], list[frozenset[int]], list[frozenset[int]], list[int]]
-
-
-def _step_sets(cp: Compiled) -> _StepSets:
+def _step_sets(cp: Compiled) -> StepSets:
     """Per catalog, once: each action's effects and preconditions as sets, its
     preconditions with the lower levels they imply, and each fact's number of achievers."""
     if cp.step_sets is None:
@@ -147,7 +144,7 @@ def _step_sets(cp: Compiled) -> _StepSets:
                                 if (lower := cp.fact_id.get(("skill", key[1], k))) is not None)
             implied.append(frozenset(more))
         cp.step_sets = (adds, pres, implied, [len(x) for x in cp.achievers])
-    return cp.step_sets  # type: ignore[return-value]
+    return cp.step_sets
 
 
 def relaxed_costs(cp: Compiled, initial: set[int], usable: list[bool], cost: list[float],
