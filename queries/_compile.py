@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from graph.catalog import Catalog
 from graph.lru import Lru
 from graph.models import AnyOf, CertRef, SkillLevel, format_level_ref
@@ -70,8 +72,23 @@ class Compiled:
     components: dict[tuple[str, int], int] | None = None  # strongly connected components (queries._scc), lazily
     cyclic: dict[tuple[str, int], int] | None = None  # the nodes of components of more than one node, lazily
     solved: Lru[Any, Any] | None = None  # proven answers by pruned problem (queries._memo), lazily
+    _tables: tuple[Any, ...] | None = None  # see tables()
     step_sets: StepSets | None = None  # actions' effects and preconditions as sets (queries._prune), lazily
     per_constraints: Lru[tuple[object, ...], Any] = field(default_factory=lambda: Lru(256))  # queries.planner
+
+    def tables(self) -> tuple[Any, ...]:
+        """Compressed-row tables, built once: each fact's achievers (starts, actions) and
+        each action's preconditions (starts, facts), in their list order, as numpy int64."""
+        if self._tables is None:
+
+            def csr(rows: list[Any]) -> tuple[Any, Any]:
+                start = np.zeros(len(rows) + 1, dtype=np.int64)
+                np.cumsum([len(r) for r in rows], out=start[1:])
+                flat = np.fromiter((x for r in rows for x in r), dtype=np.int64, count=int(start[-1]))
+                return start, flat
+
+            self._tables = csr(self.achievers) + csr([a.pre for a in self.actions])
+        return self._tables
 
     def fact(self, key: Fact) -> int:
         fid = self.fact_id.get(key)

@@ -206,7 +206,7 @@ class Model:
         integer = [True] * n + [False] * len(fact_list)
         for a in must:
             lower[col[a]] = 1.0
-        rows: list[tuple[float, float, list[int], list[float]]] = []
+        rows: list[tuple[float, float, list[int], list[float]]] = []  # after the achiever rows
         used: list[int] = []  # rows u[used[i]] - x[user[i]] >= 0: a chosen action's fact is used
         user: list[int] = []
         if landmarks is not None:  # valid for every route (queries._landmarks): they only tighten the LP
@@ -216,6 +216,7 @@ class Model:
                 upper[col[a]] = 0.0
             used += [ucol[f] for _, f in landmarks.implied]
             user += [col[a] for a, _ in landmarks.implied]
+        ach_start, ach_index, pairs_used, pairs_user = _structure(cp, self.acts, fact_list)
 
         self.ucol, self.goals = ucol, goals
         self.fact_list = fact_list
@@ -227,19 +228,6 @@ class Model:
         self.cuts = 0  # cycle-cut rounds so far
         # the caller's completion of a solution with a cycle of support into a route (see _acyclic_run)
         self.repair: Callable[[set[int]], set[int] | None] | None = None
-        for f in fact_list:
-            idx, val = [ucol[f]], [-1.0]
-            for b in self.cp.achievers[f]:
-                if b in col:
-                    idx.append(col[b])
-                    val.append(1.0)
-            rows.append((0.0, _INF, idx, val))
-        for a in self.acts:
-            ca = col[a]
-            for f in cp.actions[a].pre:
-                if f in ucol:  # else held from the start
-                    used.append(ucol[f])
-                    user.append(ca)
         # A subscription's whole months: an integer m with hours_per_month * m >= its chosen steps' hours.
         self.hours = hours
         self.months: list[tuple[int, float, float, list[int]]] = []  # (column, usd/month, hours/month, steps)
@@ -274,24 +262,31 @@ class Model:
         self.h = h = _take_highs()
         lp = highspy.HighsLp()
         lp.num_col_ = self.ncols
-        lp.num_row_ = len(rows) + len(used)
+        # Rows: each fact's achievers (-u[f] + its achievers' x >= 0), the rows above, then the
+        # two-entry rows u[f] - x[a] >= 0 (landmarks' first, then every precondition in the model).
+        nf, npairs = len(fact_list), len(used) + len(pairs_used)
+        lp.num_row_ = nf + len(rows) + npairs
         lp.col_cost_ = np.zeros(self.ncols)
         lp.col_lower_ = np.array(lower)
         lp.col_upper_ = np.array(upper)
-        lp.row_lower_ = np.concatenate([np.array([r[0] for r in rows]), np.zeros(len(used))])
-        lp.row_upper_ = np.concatenate([np.array([r[1] for r in rows]), np.full(len(used), _INF)])
-        starts, index, value = [0], [], []
+        lp.row_lower_ = np.concatenate([np.zeros(nf), np.array([r[0] for r in rows]), np.zeros(npairs)])
+        lp.row_upper_ = np.concatenate([np.full(nf, _INF), np.array([r[1] for r in rows]), np.full(npairs, _INF)])
+        ach_value = np.ones(len(ach_index))
+        ach_value[ach_start[:-1]] = -1.0
+        starts, index, value = [int(ach_start[-1])], [], []
         for r in rows:
             index.extend(r[2])
             value.extend(r[3])
-            starts.append(len(index))
-        pairs = np.empty(2 * len(used), dtype=np.int32)  # the two-entry rows, in one go
-        pairs[0::2], pairs[1::2] = used, user
+            starts.append(starts[0] + len(index))
+        pairs = np.empty(2 * npairs, dtype=np.int32)
+        pairs[0::2] = np.concatenate([np.array(used, dtype=np.int32), pairs_used])
+        pairs[1::2] = np.concatenate([np.array(user, dtype=np.int32), pairs_user])
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.concatenate([np.array(starts, dtype=np.int32),
-                                              starts[-1] + 2 * np.arange(1, len(used) + 1, dtype=np.int32)])
-        lp.a_matrix_.index_ = np.concatenate([np.array(index, dtype=np.int32), pairs])
-        lp.a_matrix_.value_ = np.concatenate([np.array(value, dtype=np.float64), np.tile([1.0, -1.0], len(used))])
+        lp.a_matrix_.start_ = np.concatenate([ach_start[:-1], np.array(starts, dtype=np.int32),
+                                              starts[-1] + 2 * np.arange(1, npairs + 1, dtype=np.int32)])
+        lp.a_matrix_.index_ = np.concatenate([ach_index, np.array(index, dtype=np.int32), pairs])
+        lp.a_matrix_.value_ = np.concatenate([ach_value, np.array(value, dtype=np.float64),
+                                              np.tile([1.0, -1.0], npairs)])
         h.passModel(lp)
         # Passed as an LP: the integer columns are marked when a MIP run needs them (see
         # integral()), so the LP tried first (queries._relaxation) needs no unmarking.
@@ -744,6 +739,44 @@ class Held:
             return bool(np.all(v >= lower - tol) and np.all(v <= upper + tol))
 
         return within(x, self.col_lower, self.col_upper) and within(self.activity(x), self.row_lower, self.row_upper)
+
+
+def _gather(start: np.ndarray, index: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of rows ``keys`` of a compressed-row table, and for each its key's position."""
+    lens = start[keys + 1] - start[keys]
+    before = np.cumsum(lens) - lens
+    pos = np.repeat(start[keys] - before, lens) + np.arange(int(lens.sum()))
+    return index[pos], np.repeat(np.arange(len(keys)), lens)
+
+
+def _structure(cp: Compiled, acts: list[int], fact_list: list[int]) -> tuple[np.ndarray, ...]:
+    """The model's support rows and precondition pairs, from the catalog's tables
+    (:meth:`Compiled.tables`), in numpy: each fact's row of its achievers in the model
+    (row starts, one more than the facts, and column indices: the fact's ``u`` column
+    first, then its achievers' columns in catalog order), and the pairs (``u`` column,
+    action column) of every precondition of a model action that is a model fact."""
+    ach_start, ach_index, pre_start, pre_index = cp.tables()
+    n, nf = len(acts), len(fact_list)
+    acts_arr = np.array(acts, dtype=np.int64)
+    facts_arr = np.array(fact_list, dtype=np.int64)
+    colmap = np.full(len(cp.actions), -1, dtype=np.int64)
+    colmap[acts_arr] = np.arange(n)
+    umap = np.full(len(cp.facts), -1, dtype=np.int64)
+    umap[facts_arr] = n + np.arange(nf)
+    achievers, owner = _gather(ach_start, ach_index, facts_arr)
+    bcol = colmap[achievers]
+    keep = bcol >= 0
+    bcol, owner = bcol[keep], owner[keep]
+    counts = np.bincount(owner, minlength=nf)
+    starts = np.zeros(nf + 1, dtype=np.int64)
+    np.cumsum(counts + 1, out=starts[1:])
+    index = np.empty(int(starts[-1]), dtype=np.int32)
+    index[starts[:-1]] = umap[facts_arr]
+    index[starts[owner] + 1 + np.arange(len(bcol)) - np.repeat(np.cumsum(counts) - counts, counts)] = bcol
+    pre, user = _gather(pre_start, pre_index, acts_arr)
+    ucols = umap[pre]
+    held = ucols >= 0  # else held from the start
+    return (starts.astype(np.int32), index, ucols[held].astype(np.int32), user[held].astype(np.int32))
 
 
 def _tol(value: float) -> float:
