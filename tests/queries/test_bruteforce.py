@@ -377,6 +377,18 @@ def test_several_cycles_take_cut_rounds_then_the_time_labels(monkeypatch: pytest
     assert ran == Counter(_cut=solver_module.CUT_ROUNDS, _label=1)
 
 
+def test_after_a_slow_run_the_time_labels_come_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that took SLOW_RUN_SHARE of the time limit is not followed by cut rounds
+    (each would be as slow, and may return a new cycle at the same cost): the time
+    labels go in after the first cyclic answer, and the answer is the same optimum."""
+    ran = _acyclicity_spy(monkeypatch)
+    monkeypatch.setattr(solver_module, "SLOW_RUN_SHARE", 0.0)  # every run counts as slow
+    p = plan(_five_cycles(), role="r")
+    assert p.feasible and p.optimal
+    assert p.total_hours == sum(10 + i for i in range(1, 6)) + 5 and p.bound == p.total_hours
+    assert ran == Counter(_label=1)
+
+
 def _five_cycles() -> Catalog:
     """Five pairs of courses that teach each other's prerequisites, each pair with its own
     dearer way in (w1-w5, 11-15 h)."""
