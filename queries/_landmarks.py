@@ -53,70 +53,80 @@ class Landmarks:
 def landmarks(cp: Compiled, acts: set[int], facts: set[int], goals: set[int]) -> Landmarks:
     """The landmarks of ``goals`` and of every action of the problem (see the module
     docstring). ``facts`` are the problem's facts that do not hold from the start;
-    a precondition outside ``facts`` holds from the start. Bit sets are ints."""
+    a precondition outside ``facts`` holds from the start. Bit sets are ints; facts
+    and actions are numbered locally (lists, not dicts, in the fixpoint)."""
     order = sorted(facts)
-    bit = {f: 1 << i for i, f in enumerate(order)}
+    where = {f: i for i, f in enumerate(order)}  # fact -> its bit
+    alist = sorted(acts)
+    here = {a: j for j, a in enumerate(alist)}
+    pre: list[list[int]] = []  # per local action: its preconditions' bits
+    adds: list[list[int]] = []  # ... its effects' bits
+    users: list[list[int]] = [[] for _ in order]  # per bit: the local actions needing it
+    for j, a in enumerate(alist):
+        action = cp.actions[a]
+        mine = [where[p] for p in action.pre if p in where]
+        pre.append(mine)
+        adds.append([where[f] for f in action.add if f in where])
+        for i in mine:
+            users[i].append(j)
+    achievers = [[here[b] for b in cp.achievers[f] if b in here] for f in order]
+    missing = [len(p) for p in pre]
     full = (1 << len(order)) - 1
-    achievers = {f: [b for b in cp.achievers[f] if b in acts] for f in order}
-    users: dict[int, list[int]] = {}
-    missing: dict[int, int] = {}
-    for a in acts:
-        pre = [p for p in cp.actions[a].pre if p in bit]
-        missing[a] = len(pre)
-        for p in pre:
-            users.setdefault(p, []).append(a)
-    lm_f: dict[int, int] = {}
-    lm_a: dict[int, int] = {}
+    lm_f: list[int | None] = [None] * len(order)
+    lm_a: list[int | None] = [None] * len(alist)
     queue: deque[int] = deque()
-    queued: set[int] = set()
+    queued = [False] * len(order)
 
-    def push_adds(a: int) -> None:
-        for f in cp.actions[a].add:
-            if f in bit and f not in queued:
-                queued.add(f)
-                queue.append(f)
+    def push_adds(j: int) -> None:
+        for i in adds[j]:
+            if not queued[i]:
+                queued[i] = True
+                queue.append(i)
 
-    for a in acts:
-        if missing[a] == 0:
-            lm_a[a] = 0
-            push_adds(a)
+    for j, n in enumerate(missing):
+        if n == 0:
+            lm_a[j] = 0
+            push_adds(j)
     while queue:
-        f = queue.popleft()
-        queued.discard(f)
+        i = queue.popleft()
+        queued[i] = False
         new = full
-        for b in achievers[f]:
-            if b in lm_a:
-                new &= lm_a[b]
-        new |= bit[f]
-        old = lm_f.get(f)
+        for j in achievers[i]:
+            v = lm_a[j]
+            if v is not None:
+                new &= v
+        new |= 1 << i
+        old = lm_f[i]
         if old == new:
             continue
-        lm_f[f] = new
-        for a in users.get(f, ()):
+        lm_f[i] = new
+        for j in users[i]:
             if old is None:
-                missing[a] -= 1
-            if missing[a] > 0:
+                missing[j] -= 1
+            if missing[j] > 0:
                 continue
             value = 0
-            for p in cp.actions[a].pre:
-                if p in bit:
-                    value |= lm_f[p]
-            if lm_a.get(a) != value:
-                lm_a[a] = value
-                push_adds(a)
+            for k in pre[j]:
+                value |= lm_f[k]  # type: ignore[operator]  # every precondition is set once missing is 0
+            if lm_a[j] != value:
+                lm_a[j] = value
+                push_adds(j)
 
-    out = Landmarks(dead={a for a in acts if a not in lm_a})
+    out = Landmarks(dead={alist[j] for j, v in enumerate(lm_a) if v is None})
     used = 0
     for g in goals:
-        used |= lm_f.get(g, 0)
-    out.used = {f for f in order if used & bit[f]}
-    for a in sorted(lm_a):
-        extra = lm_a[a]
-        for p in cp.actions[a].pre:
-            if p in bit:
-                extra &= ~bit[p]
+        at = where.get(g)
+        if at is not None:
+            used |= lm_f[at] or 0
+    out.used = {order[i] for i in range(len(order)) if used >> i & 1}
+    for j, known in enumerate(lm_a):
+        if known is None:
+            continue
+        extra = known
+        for k in pre[j]:
+            extra &= ~(1 << k)
         while extra:
             low = extra & -extra
-            out.implied.append((a, order[low.bit_length() - 1]))
+            out.implied.append((alist[j], order[low.bit_length() - 1]))
             extra ^= low
     return out
