@@ -45,7 +45,7 @@ import numpy as np
 if TYPE_CHECKING:
     from queries._solver import Held, Model
 
-__all__ = ["LpOptimum", "MIN_COLUMNS", "lp_optimum", "narrow"]
+__all__ = ["LpOptimum", "MIN_COLUMNS", "lp_optimum", "narrow", "tighten"]
 
 #: Narrow only models with more columns: below, the MIP alone is about as fast.
 MIN_COLUMNS = 200
@@ -102,8 +102,24 @@ def narrow(model: Model, lp: LpOptimum, start: set[int] | None, deadline: float)
         best = _valued(model, model.repair(set()), held)  # the caller's completion of nothing: its greedy route
     if best is None:
         return start
+    model.narrowed_by = lp
     _fix(model, held, lp, *best)
     return best[1]
+
+
+def tighten(model: Model, route: set[int]) -> None:
+    """Fix again, against ``route`` when it is a solution of the narrowed model cheaper
+    than its ceiling (a run's answer with a cycle of support, completed). The LP's
+    duals still give a valid bound: rows added since (cuts, time labels) get a
+    multiplier of 0, and their columns cost nothing."""
+    from queries._solver import Held  # imported here: queries._solver imports this module
+
+    if model.narrowed_by is None or model.ceiling is None:
+        return
+    held = Held(model.h)
+    known = _valued(model, route, held)
+    if known is not None and known[0] < model.ceiling:
+        _fix(model, held, model.narrowed_by, *known)
 
 
 def _valued(model: Model, route: set[int] | None, held: Held) -> tuple[float, set[int], np.ndarray] | None:
@@ -149,9 +165,12 @@ def _fix(model: Model, held: Held, lp: LpOptimum, ceiling: float, route: set[int
     of ``route``, whose column values are ``x``: a solution of the model) can take at
     their other value. ``held``: the model as HiGHS holds it."""
     c, col_lo, col_hi, row_lo, row_hi = held.col_cost, held.col_lower, held.col_upper, held.row_lower, held.row_upper
-    # Any y gives a valid bound; keep only the signs whose row bound is finite.
-    y = np.where((lp.row_dual > 0) & np.isfinite(row_lo), lp.row_dual, 0.0)
-    y = np.where((lp.row_dual < 0) & np.isfinite(row_hi), lp.row_dual, y)
+    # Any y gives a valid bound; keep only the signs whose row bound is finite. Rows are
+    # only ever appended (cuts, labels, exclusions), so the LP's rows come first.
+    dual = np.zeros(held.num_row)
+    dual[: len(lp.row_dual)] = lp.row_dual
+    y = np.where((dual > 0) & np.isfinite(row_lo), dual, 0.0)
+    y = np.where((dual < 0) & np.isfinite(row_hi), dual, y)
     d = c - held.transposed(y)
     rows = float(np.sum(np.where(y > 0, y * np.where(y > 0, row_lo, 0.0), 0.0))
                  + np.sum(np.where(y < 0, y * np.where(y < 0, row_hi, 0.0), 0.0)))
@@ -171,4 +190,4 @@ def _fix(model: Model, held: Held, lp: LpOptimum, ceiling: float, route: set[int
     if len(to_one):
         h.changeColsBounds(len(to_one), to_one, np.ones(len(to_one)), np.ones(len(to_one)))
     model.ceiling = ceiling
-    model.fixed = len(to_zero) + len(to_one)
+    model.fixed += len(to_zero) + len(to_one)

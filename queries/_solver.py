@@ -60,7 +60,7 @@ import numpy as np
 from graph.models import whole_months
 from queries._compile import Compiled
 from queries._landmarks import Landmarks
-from queries._narrow import MIN_COLUMNS, lp_optimum, narrow
+from queries._narrow import MIN_COLUMNS, LpOptimum, lp_optimum, narrow, tighten
 from queries._relaxation import relaxation_route
 from queries._scc import components
 from queries._start import replay, start_vector
@@ -263,6 +263,7 @@ class Model:
         self.narrowing = False
         self.ceiling: float | None = None  # narrowed: the weighted cost of a known route, a cap on any bound
         self.fixed = 0  # narrowed: the columns fixed
+        self.narrowed_by: LpOptimum | None = None  # narrowed: the LP optimum whose duals fixed them
         self._last_vector: tuple[tuple[frozenset[int], int], np.ndarray | None] | None = None  # see _vector
         self.h = h = _take_highs()
         lp = highspy.HighsLp()
@@ -466,6 +467,8 @@ class Model:
                     return _Raw("optimal", fixed, own, best)
                 if kept is None or own < kept[0]:
                     kept = (own, fixed)
+                if self.ceiling is not None and own < self.ceiling:
+                    tighten(self, fixed)  # narrowed: fix again against the cheaper route
             if time.perf_counter() >= deadline:
                 if kept is not None:
                     return _Raw("feasible", kept[1], kept[0], best)

@@ -120,3 +120,36 @@ def test_a_long_used_instance_is_not_pooled(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(solver_module, "_REUSE_SECONDS", 0.0)
     model.release()
     assert solver_module._idle.pool == []
+
+
+def test_a_cheaper_route_fixes_again_and_the_optimum_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tighten``: narrowed against a dear route, then against the optimum (as a run's
+    completed answer would be), the ceiling drops to the optimum's cost, nothing that
+    was fixed comes loose, and the model still solves to the optimum; a set of steps
+    that is not a route changes nothing."""
+    monkeypatch.setattr(narrow_module, "_support_route", lambda *args: None)
+    checked = tightened = 0
+    for seed in SEEDS:
+        for model, whole in _pairs(seed):
+            best = whole.solve()
+            steps = [a for a in best.chosen if model.cp.actions[a].is_step]
+            dear = set(best.chosen) | set(model.acts)
+            if best.status != "optimal" or not steps or model._vector(dear) is None:
+                continue
+            lp = lp_optimum(model)
+            assert lp is not None
+            narrow(model, lp, dear, float("inf"))
+            if model.ceiling is None:
+                continue  # the dearest route breaks a cap: not a solution, nothing narrowed
+            first, fixed = model.ceiling, model.fixed
+            narrow_module.tighten(model, set(best.chosen) - {steps[0]})  # not a route
+            assert (model.ceiling, model.fixed) == (first, fixed)
+            narrow_module.tighten(model, set(best.chosen))
+            assert model.ceiling == _weighted(model, set(best.chosen)) <= first
+            assert model.fixed >= fixed
+            tightened += model.fixed > fixed
+            model.narrowing = False
+            got = model.solve(set(best.chosen))
+            assert got.status == "optimal" and _weighted(model, got.chosen) == _weighted(whole, best.chosen), seed
+            checked += 1
+    assert checked > 100 and tightened > 50, (checked, tightened)
