@@ -35,6 +35,7 @@ dearer routes, so the planner narrows only requests without them.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -58,8 +59,13 @@ class LpOptimum:
     """An optimal point of a model's LP relaxation under its weighted objective."""
 
     x: np.ndarray  # every column's value
-    row_dual: np.ndarray  # HiGHS's row duals (reduced costs d = c - A^T y)
     objective: float
+    solution: highspy.HighsSolution  # HiGHS's copy of it, for the row duals when narrowing needs them
+
+    @functools.cached_property
+    def row_dual(self) -> np.ndarray:
+        """HiGHS's row duals ``y`` (its reduced costs are ``d = c - A^T y``)."""
+        return np.array(self.solution.row_dual)
 
 
 def lp_optimum(model: Model) -> LpOptimum | None:
@@ -80,8 +86,7 @@ def lp_optimum(model: Model) -> LpOptimum | None:
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         sol = h.getSolution()
-        return LpOptimum(np.array(sol.col_value), np.array(sol.row_dual),
-                         float(h.getInfo().objective_function_value))
+        return LpOptimum(np.array(sol.col_value), float(h.getInfo().objective_function_value), sol)
     finally:
         h.clearSolver()
 
