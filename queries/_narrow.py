@@ -8,12 +8,15 @@ nothing and 15 ms from the optimum. The greedy start (``queries._prune``) is
 
 1. The LP relaxation is solved (presolve off: 1-10 ms here). Its optimum is
    within a few percent of the integer one, thanks to the landmark rows.
-2. A route is searched among the actions the LP uses (its support) and the
-   greedy route's: the same integer model with every other action's column
-   at 0. That is a small MIP; on the 29 requests its answer was the optimum
-   17 times, and 1-7% dearer otherwise. An answer with a cycle of support is
-   completed into a route by the caller (``Model.repair``). Whatever route
-   comes out is used only when it meets every row and bound of the model.
+2. A route is searched among the actions the LP uses (its support) and those
+   of the start, when the caller gives one: the same integer model with every
+   other action's column at 0. That is a small MIP; on the 29 requests its
+   answer was the optimum 17 times, and 1-7% dearer otherwise (so the planner
+   makes no greedy start for a model it narrows). An answer with a cycle of
+   support is completed into a route by the caller (``Model.repair``); with
+   no answer, the caller's completion of nothing (its greedy route) is used.
+   Whatever route comes out is used only when it meets every row and bound
+   of the model.
 3. Reduced-cost fixing (Nemhauser & Wolsey's textbook argument), with our own
    arithmetic: for the LP's row duals ``y`` (any ``y`` would do, so no trust
    in the solver is needed), ``L = sum of y_i * (the row bound y_i presses)
@@ -30,7 +33,9 @@ route. An optimum of the narrowed model is an optimum of the whole; its dual
 bound is a bound of the whole up to the best route's cost, which caps it
 (``Model.ceiling``). Rows added later (cycle cuts, time labels) hold for every
 route, so the fixing stays valid; alternatives (next-best routes) need the
-dearer routes, so the planner narrows only requests without them.
+dearer routes, so the planner narrows only requests without them. When a later
+run's answer with a cycle of support is completed into a cheaper route, the model
+is fixed again against it (:func:`tighten`), with the same duals.
 """
 
 from __future__ import annotations

@@ -23,6 +23,10 @@ Delete-free planning as a MIP (after Imai & Fukunaga's relaxation model):
   row is valid for every route, so every run's dual bound is a bound of the
   full problem, and the answer is a route only when it replays.
 
+Large models are narrowed first (:mod:`queries._narrow`): the LP relaxation, a
+route searched among the steps it uses, and the steps no cheaper route can take
+fixed out by reduced costs; the narrowed model's optimum is the whole model's.
+
 Lexicographic objective with a relative gap of 0: the primary measure
 (hours, cost or steps), then fewer steps, then the smallest sum of id ranks
 (each step's position in the catalog's sorted step ids). When the primary is
