@@ -94,7 +94,7 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
     id order, and ties still go to the smaller id. A precondition also counts as held when the same
     skill at a higher level is.
     """
-    adds, pres, implied, achievers = _step_sets(cp)
+    adds, pres, implied, achievers, cheapest = _step_sets(cp)
     steps = {ai for ai in acts if cp.actions[ai].is_step}
     own: dict[int, frozenset[int]] = {}  # a step's preconditions not held from the start, as needed
     out: set[int] = set()
@@ -109,12 +109,15 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
         # initial facts are closed downwards (lower levels of a held skill are held), so
         # ``implied`` needs no per-request filtering.
         below = implied[ai]
-        for bi in cp.achievers[min(effects, key=achievers.__getitem__)]:
+        probe = min(effects, key=achievers.__getitem__)
+        # by hours: the probe's achievers in order of hours, up to a's own (the rest take longer)
+        for bi in cheapest[probe] if by_hours else cp.achievers[probe]:
+            b = cp.actions[bi]
+            if by_hours and b.hours > a.hours:
+                break
             if bi == ai or bi not in steps or bi in out:
                 continue
-            b = cp.actions[bi]
-            if (by_hours and b.hours > a.hours) or (by_cost and not (cheaper(bi, ai) if cheaper is not None
-                                                                     else cost[bi] <= cost[ai])):
+            if by_cost and not (cheaper(bi, ai) if cheaper is not None else cost[bi] <= cost[ai]):
                 continue
             pb, pa = primary[bi], primary[ai]
             if pb > pa or (pb == pa and b.rank > a.rank) or (not exact and b.rank > a.rank):
@@ -130,7 +133,8 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
 
 def _step_sets(cp: Compiled) -> StepSets:
     """Per catalog, once: each action's effects and preconditions as sets, its
-    preconditions with the lower levels they imply, and each fact's number of achievers."""
+    preconditions with the lower levels they imply, each fact's number of achievers,
+    and its achievers in order of hours."""
     if cp.step_sets is None:
         adds = [frozenset(a.add) for a in cp.actions]
         pres = [frozenset(a.pre) for a in cp.actions]
@@ -143,7 +147,8 @@ def _step_sets(cp: Compiled) -> StepSets:
                     more.update(lower for k in range(1, key[2])
                                 if (lower := cp.fact_id.get(("skill", key[1], k))) is not None)
             implied.append(frozenset(more))
-        cp.step_sets = (adds, pres, implied, [len(x) for x in cp.achievers])
+        by_hours = [sorted(x, key=lambda b: (cp.actions[b].hours, b)) for x in cp.achievers]
+        cp.step_sets = (adds, pres, implied, [len(x) for x in cp.achievers], by_hours)
     return cp.step_sets
 
 
