@@ -270,17 +270,11 @@ class Model:
         self.narrowed_by: LpOptimum | None = None  # narrowed: the LP optimum whose duals fixed them
         self._last_vector: tuple[tuple[frozenset[int], int], np.ndarray | None] | None = None  # see _vector
         self.h = h = _take_highs()
-        lp = highspy.HighsLp()
-        lp.num_col_ = self.ncols
         # Rows: each fact's achievers (-u[f] + its achievers' x >= 0), the rows above, then the
         # two-entry rows u[f] - x[a] >= 0 (landmarks' first, then every precondition in the model).
         nf, npairs = len(fact_list), len(used) + len(pairs_used)
-        lp.num_row_ = nf + len(rows) + npairs
-        lp.col_cost_ = np.zeros(self.ncols)
-        lp.col_lower_ = np.array(lower)
-        lp.col_upper_ = np.array(upper)
-        lp.row_lower_ = np.concatenate([np.zeros(nf), np.array([r[0] for r in rows]), np.zeros(npairs)])
-        lp.row_upper_ = np.concatenate([np.full(nf, _INF), np.array([r[1] for r in rows]), np.full(npairs, _INF)])
+        row_lower = np.concatenate([np.zeros(nf), np.array([r[0] for r in rows]), np.zeros(npairs)])
+        row_upper = np.concatenate([np.full(nf, _INF), np.array([r[1] for r in rows]), np.full(npairs, _INF)])
         ach_value = np.ones(len(ach_index))
         ach_value[ach_start[:-1]] = -1.0
         starts, index, value = [int(ach_start[-1])], [], []
@@ -291,14 +285,16 @@ class Model:
         pairs = np.empty(2 * npairs, dtype=np.int32)
         pairs[0::2] = np.concatenate([np.array(used, dtype=np.int32), pairs_used])
         pairs[1::2] = np.concatenate([np.array(user, dtype=np.int32), pairs_user])
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.concatenate([ach_start[:-1], np.array(starts, dtype=np.int32),
-                                              starts[-1] + 2 * np.arange(1, npairs + 1, dtype=np.int32)])
-        lp.a_matrix_.index_ = np.concatenate([ach_index, np.array(index, dtype=np.int32), pairs])
-        lp.a_matrix_.value_ = np.concatenate([ach_value, np.array(value, dtype=np.float64),
-                                              np.tile([1.0, -1.0], npairs)])
-        h.passModel(lp)
-        # Passed as an LP: the integer columns are marked when a MIP run needs them (see
+        a_start = np.concatenate([ach_start[:-1], np.array(starts[:-1], dtype=np.int32),
+                                  starts[-1] + 2 * np.arange(npairs, dtype=np.int32)])  # each row's first entry
+        a_index = np.concatenate([ach_index, np.array(index, dtype=np.int32), pairs])
+        a_value = np.concatenate([ach_value, np.array(value, dtype=np.float64), np.tile([1.0, -1.0], npairs)])
+        # Passed as arrays: building a HighsLp converts each one to a vector, 1.7 ms against 0.2 ms
+        # for a 1,200-column model. Minimised, no offset, no integer columns yet (see integral()).
+        h.passModel(self.ncols, len(row_lower), len(a_index), int(highspy.MatrixFormat.kRowwise.value), 1, 0.0,
+                    np.zeros(self.ncols), np.array(lower), np.array(upper), row_lower, row_upper,
+                    a_start, a_index, a_value, np.zeros(self.ncols, dtype=np.int32))
+        # With no integer columns: they are marked when a MIP run needs them (see
         # integral()), so the LP tried first (queries._relaxation) needs no unmarking.
         self.ints = np.flatnonzero(integer).astype(np.int32)
         self.marked = False
