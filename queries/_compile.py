@@ -32,9 +32,9 @@ from graph.models import AnyOf, CertRef, SkillLevel, format_level_ref
 __all__ = ["STEP_KINDS", "Action", "Compiled", "Fact", "StepSets", "compiled", "derive", "fact_label"]
 
 Fact = tuple[Any, ...]
-# each action's effects, preconditions, and preconditions with the lower levels they imply; each fact's achiever
-# count, and its achievers in order of hours
-StepSets = tuple[list[frozenset[int]], list[frozenset[int]], list[frozenset[int]], list[int], list[list[int]]]
+# each action's effects, preconditions, and preconditions with the lower levels they imply; each fact's
+# achievers in order of hours
+StepSets = tuple[list[frozenset[int]], list[frozenset[int]], list[frozenset[int]], list[list[int]]]
 STEP_KINDS = ("course", "exam")
 
 

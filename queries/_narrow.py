@@ -6,7 +6,8 @@ synthetic 1,000-course catalog (29 requests, median) its run took 34 ms from
 nothing and 15 ms from the optimum. The greedy start (``queries._prune``) is
 20% dearer than the optimum on average. So, on a large problem:
 
-1. The LP relaxation is solved (presolve off: 1-10 ms here). Its optimum is
+1. The LP relaxation is solved (:func:`queries._relaxation.lp_optimum`, presolve
+   off: 1-10 ms here). Its optimum is
    within a few percent of the integer one, thanks to the landmark rows.
 2. A route is searched among the actions the LP uses (its support) and those
    of the start, when the caller gives one: the same integer model with every
@@ -40,60 +41,21 @@ is fixed again against it (:func:`tighten`), with the same duals.
 
 from __future__ import annotations
 
-import functools
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import highspy
 import numpy as np
 
 if TYPE_CHECKING:
+    from queries._relaxation import LpOptimum
     from queries._solver import Held, Model
 
-__all__ = ["LpOptimum", "MIN_COLUMNS", "lp_optimum", "narrow", "tighten"]
+__all__ = ["MIN_COLUMNS", "narrow", "tighten"]
 
 #: Narrow only models with more columns: below, the MIP alone is about as fast.
 MIN_COLUMNS = 200
 #: The search among the LP's support gets at most this share of the time limit.
 SUPPORT_SHARE = 0.2
-
-
-@dataclass
-class LpOptimum:
-    """An optimal point of a model's LP relaxation under its weighted objective."""
-
-    x: np.ndarray  # every column's value
-    objective: float
-    solution: highspy.HighsSolution  # HiGHS's copy of it, for the row duals when narrowing needs them
-
-    @functools.cached_property
-    def row_dual(self) -> np.ndarray:
-        """HiGHS's row duals ``y`` (its reduced costs are ``d = c - A^T y``)."""
-        return np.array(self.solution.row_dual)
-
-
-def lp_optimum(model: Model) -> LpOptimum | None:
-    """The LP relaxation of ``model`` under its weighted objective (presolve off: on
-    these LPs it costs more than it saves), or None when HiGHS does not report an
-    optimum. Leaves the model's integer columns relaxed and its solver cleared."""
-    assert model.weighted is not None
-    h = model.h
-    h.clearSolver()
-    h.setOptionValue("presolve", "off")
-    model.integral(False)
-    cols = model.cost_cols  # steps, then subscription months
-    h.changeColsCost(len(cols), cols, model.weighted)
-    # An LP run's time limit counts the instance's total run time (HiGHS 1.15.1), a MIP run's only its own.
-    h.setOptionValue("time_limit", h.getRunTime() + max(0.01, model.time_limit))
-    try:
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        sol = h.getSolution()
-        return LpOptimum(np.array(sol.col_value), float(h.getInfo().objective_function_value), sol)
-    finally:
-        h.clearSolver()
 
 
 def narrow(model: Model, lp: LpOptimum, start: set[int] | None, deadline: float) -> set[int] | None:
@@ -117,16 +79,13 @@ def narrow(model: Model, lp: LpOptimum, start: set[int] | None, deadline: float)
     return best[1]
 
 
-def tighten(model: Model, route: set[int]) -> None:
+def tighten(model: Model, route: set[int], held: Held) -> None:
     """Fix again, against ``route`` when it is a solution of the narrowed model cheaper
-    than its ceiling (a run's answer with a cycle of support, completed). The LP's
-    duals still give a valid bound: rows added since (cuts, time labels) get a
-    multiplier of 0, and their columns cost nothing."""
-    from queries._solver import Held  # imported here: queries._solver imports this module
-
+    than its ceiling (a run's answer with a cycle of support, completed); ``held``: the
+    model as HiGHS holds it. The LP's duals still give a valid bound: rows added since
+    (cuts, time labels) get a multiplier of 0, and their columns cost nothing."""
     if model.narrowed_by is None or model.ceiling is None:
         return
-    held = Held(model.h)
     known = _valued(model, route, held)
     if known is not None and known[0] < model.ceiling:
         _fix(model, held, model.narrowed_by, *known)

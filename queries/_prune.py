@@ -94,7 +94,7 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
     id order, and ties still go to the smaller id. A precondition also counts as held when the same
     skill at a higher level is.
     """
-    adds, pres, implied, achievers, cheapest = _step_sets(cp)
+    adds, pres, implied, cheapest = _step_sets(cp)
     steps = {ai for ai in acts if cp.actions[ai].is_step}
     own: dict[int, frozenset[int]] = {}  # a step's preconditions not held from the start, as needed
     out: set[int] = set()
@@ -109,7 +109,7 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
         # initial facts are closed downwards (lower levels of a held skill are held), so
         # ``implied`` needs no per-request filtering.
         below = implied[ai]
-        probe = min(effects, key=achievers.__getitem__)
+        probe = min(effects, key=lambda f: len(cheapest[f]))  # the effect with the fewest achievers
         # by hours: the probe's achievers in order of hours, up to a's own (the rest take longer)
         for bi in cheapest[probe] if by_hours else cp.achievers[probe]:
             b = cp.actions[bi]
@@ -133,8 +133,8 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
 
 def _step_sets(cp: Compiled) -> StepSets:
     """Per catalog, once: each action's effects and preconditions as sets, its
-    preconditions with the lower levels they imply, each fact's number of achievers,
-    and its achievers in order of hours."""
+    preconditions with the lower levels they imply, and each fact's achievers in order
+    of hours."""
     if cp.step_sets is None:
         adds = [frozenset(a.add) for a in cp.actions]
         pres = [frozenset(a.pre) for a in cp.actions]
@@ -148,7 +148,7 @@ def _step_sets(cp: Compiled) -> StepSets:
                                 if (lower := cp.fact_id.get(("skill", key[1], k))) is not None)
             implied.append(frozenset(more))
         by_hours = [sorted(x, key=lambda b: (cp.actions[b].hours, b)) for x in cp.achievers]
-        cp.step_sets = (adds, pres, implied, [len(x) for x in cp.achievers], by_hours)
+        cp.step_sets = (adds, pres, implied, by_hours)
     return cp.step_sets
 
 

@@ -15,23 +15,63 @@ is priced, so a fractional month fails certification); only with a budget
 could whole months break a row the LP met, so then the LP is not tried. On
 the seed catalog the LP
 takes about 0.3 ms where the MIP takes about 0.9 ms; past ``MAX_COLUMNS``
-the LP is rarely integral and only costs time, so it is not tried.
+the LP is rarely integral and only costs time, so it is not tried, unless
+narrowing (:mod:`queries._narrow`) solved it already: it needs the LP's duals.
 """
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import highspy
 import numpy as np
-
-from queries._narrow import LpOptimum, lp_optimum
 
 if TYPE_CHECKING:
     from queries._solver import Model, Solution
 
-__all__ = ["MAX_COLUMNS", "relaxation_route"]
+__all__ = ["MAX_COLUMNS", "LpOptimum", "lp_optimum", "relaxation_route"]
 
 MAX_COLUMNS = 600  # synthetic 1,000-course problems (300-1,600 columns) were integral 2 times in 40
+
+
+@dataclass
+class LpOptimum:
+    """An optimal point of a model's LP relaxation under its weighted objective."""
+
+    x: np.ndarray  # every column's value
+    objective: float
+    solution: highspy.HighsSolution  # HiGHS's copy of it, for the row duals when narrowing needs them
+
+    @functools.cached_property
+    def row_dual(self) -> np.ndarray:
+        """HiGHS's row duals ``y`` (its reduced costs are ``d = c - A^T y``)."""
+        return np.array(self.solution.row_dual)
+
+
+def lp_optimum(model: Model) -> LpOptimum | None:
+    """The LP relaxation of ``model`` under its weighted objective (presolve off: on
+    these LPs it costs more than it saves), or None when HiGHS does not report an
+    optimum. Leaves the model's integer columns relaxed and its solver cleared."""
+    assert model.weighted is not None
+    h = model.h
+    h.clearSolver()
+    h.setOptionValue("presolve", "off")
+    model.integral(False)
+    cols = model.cost_cols  # steps, then subscription months
+    h.changeColsCost(len(cols), cols, model.weighted)
+    # An LP run's time limit counts the instance's total run time (HiGHS 1.15.1), a MIP run's only its own.
+    h.setOptionValue("time_limit", h.getRunTime() + max(0.01, model.time_limit))
+    try:
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        sol = h.getSolution()
+        return LpOptimum(np.array(sol.col_value), float(h.getInfo().objective_function_value), sol)
+    finally:
+        h.clearSolver()
+
 
 
 def relaxation_route(model: Model, lp: LpOptimum | None = None) -> Solution | None:

@@ -64,8 +64,8 @@ import numpy as np
 from graph.models import whole_months
 from queries._compile import Compiled
 from queries._landmarks import Landmarks
-from queries._narrow import MIN_COLUMNS, LpOptimum, lp_optimum, narrow, tighten
-from queries._relaxation import relaxation_route
+from queries._narrow import MIN_COLUMNS, narrow, tighten
+from queries._relaxation import LpOptimum, lp_optimum, relaxation_route
 from queries._scc import components
 from queries._start import replay, start_vector
 
@@ -155,6 +155,8 @@ def new_highs() -> highspy.Highs:
 _idle = threading.local()  # per thread: HiGHS instances released by finished models
 _IDLE_MAX = 2
 _REUSE_SECONDS = 1.0
+# Model._structure: up to this many actions, plain loops (numpy's fixed cost per call was 90 us a seed model)
+_PLAIN_MAX = 120
 
 
 def _take_highs() -> highspy.Highs:
@@ -225,10 +227,9 @@ class Model:
                 upper[col[a]] = 0.0
             used += [ucol[f] for _, f in landmarks.implied]
             user += [col[a] for a, _ in landmarks.implied]
-        ach_start, ach_index, pairs_used, pairs_user = _structure(cp, self.acts, fact_list)
-
         self.ucol, self.goals = ucol, goals
         self.fact_list = fact_list
+        ach_start, ach_index, pairs_used, pairs_user = self._structure()
         # Acyclicity is added lazily (see _acyclic_run): cycle cuts first, then time labels.
         self.comp: dict[tuple[str, int], int] = {}
         self.tcol: dict[tuple[str, int], int] = {}
@@ -300,6 +301,52 @@ class Model:
         self.marked = False
         self._objective()
 
+    def _structure(self) -> tuple[np.ndarray, ...]:
+        """The support rows and precondition pairs: each fact's row of its achievers in the
+        model (row starts, one more than the facts, and column indices: the fact's ``u``
+        column first, then its achievers' columns in catalog order), and the pairs (``u``
+        column, action column) of every precondition of a model action that is a model
+        fact. Small models use plain loops, larger ones numpy over the catalog's tables
+        (:meth:`Compiled.tables`): 0.17 against 0.87 ms at 1,000 courses, 1.2 against
+        9.7 ms at 10,000."""
+        cp, acts, fact_list, col, ucol = self.cp, self.acts, self.fact_list, self.col, self.ucol
+        if len(acts) <= _PLAIN_MAX:
+            starts, index = [0], []
+            for f in fact_list:
+                index.append(ucol[f])
+                index.extend(col[b] for b in cp.achievers[f] if b in col)
+                starts.append(len(index))
+            used, user = [], []
+            for a in acts:
+                for f in cp.actions[a].pre:
+                    if f in ucol:  # else held from the start
+                        used.append(ucol[f])
+                        user.append(col[a])
+            return tuple(np.array(v, dtype=np.int32) for v in (starts, index, used, user))
+        ach_start, ach_index, pre_start, pre_index = cp.tables()
+        n, nf = len(acts), len(fact_list)
+        acts_arr = np.array(acts, dtype=np.int64)
+        facts_arr = np.array(fact_list, dtype=np.int64)
+        colmap = np.full(len(cp.actions), -1, dtype=np.int64)
+        colmap[acts_arr] = np.arange(n)
+        umap = np.full(len(cp.facts), -1, dtype=np.int64)
+        umap[facts_arr] = n + np.arange(nf)
+        achievers, owner = _gather(ach_start, ach_index, facts_arr)
+        bcol = colmap[achievers]
+        keep = bcol >= 0
+        bcol, owner = bcol[keep], owner[keep]
+        counts = np.bincount(owner, minlength=nf)
+        row_start = np.zeros(nf + 1, dtype=np.int64)
+        np.cumsum(counts + 1, out=row_start[1:])
+        row_index = np.empty(int(row_start[-1]), dtype=np.int32)
+        row_index[row_start[:-1]] = umap[facts_arr]
+        row_index[row_start[owner] + 1 + np.arange(len(bcol)) - np.repeat(np.cumsum(counts) - counts, counts)] = bcol
+        pre, pre_user = _gather(pre_start, pre_index, acts_arr)
+        ucols = umap[pre]
+        inside = ucols >= 0  # else held from the start
+        return (row_start.astype(np.int32), row_index, ucols[inside].astype(np.int32),
+                pre_user[inside].astype(np.int32))
+
     def release(self) -> None:
         """Hand the HiGHS instance back for this thread's next model; the model cannot
         be solved again. Options set per run (presolve, time limit) are set again by
@@ -311,7 +358,7 @@ class Model:
         h.clearModel()
         pool: list[highspy.Highs] = _idle.__dict__.setdefault("pool", [])
         # An LP run's time limit counts the instance's whole run time, over every model it
-        # held (HiGHS 1.15.1; queries._narrow.lp_optimum adds it): a long-used one retires.
+        # held (HiGHS 1.15.1; queries._relaxation.lp_optimum adds it): a long-used one retires.
         if len(pool) < _IDLE_MAX and h.getRunTime() < _REUSE_SECONDS:
             pool.append(h)
 
@@ -457,9 +504,11 @@ class Model:
                     return _Raw("feasible", kept[1], kept[0], best)  # out of time: a completion was cheaper
                 return _Raw(raw.status, raw.chosen, raw.objective, best)
             fixed = self.repair(raw.chosen) if self.repair is not None else None
+            held = None
             if fixed is not None:
+                held = Held(self.h)  # the model as HiGHS holds it now: cuts, labels, caps, exclusions
                 x = self._vector(fixed)
-                if x is None or not self._meets_rows(x):
+                if x is None or not held.meets(x):
                     fixed = None  # not a solution of this model after all: never claimed, never a start
             if fixed is not None and weights is not None:
                 own = self._own(weights, fixed)
@@ -467,8 +516,8 @@ class Model:
                     return _Raw("optimal", fixed, own, best)
                 if kept is None or own < kept[0]:
                     kept = (own, fixed)
-                if self.ceiling is not None and own < self.ceiling:
-                    tighten(self, fixed)  # narrowed: fix again against the cheaper route
+                if held is not None:
+                    tighten(self, fixed, held)  # narrowed: fix again when it is cheaper than the ceiling
             if time.perf_counter() >= deadline:
                 if kept is not None:
                     return _Raw("feasible", kept[1], kept[0], best)
@@ -671,11 +720,6 @@ class Model:
         self._last_vector = (key, vals)
         return None if vals is None else vals.copy()
 
-    def _meets_rows(self, x: np.ndarray) -> bool:
-        """Whether column values ``x`` meet every bound and row of the model as HiGHS
-        holds it now (cuts, time labels, caps, exclusions of earlier alternatives)."""
-        return Held(self.h).meets(x)
-
     def _start(self, start: set[int] | None) -> None:
         if start is None:
             return
@@ -757,60 +801,6 @@ def _gather(start: np.ndarray, index: np.ndarray, keys: np.ndarray) -> tuple[np.
     before = np.cumsum(lens) - lens
     pos = np.repeat(start[keys] - before, lens) + np.arange(int(lens.sum()))
     return index[pos], np.repeat(np.arange(len(keys)), lens)
-
-
-_PLAIN_MAX = 120  # up to this many actions, plain loops: numpy's fixed cost per call is more (seed: 90 us a model)
-
-
-def _plain_structure(cp: Compiled, acts: list[int], fact_list: list[int]) -> tuple[np.ndarray, ...]:
-    """:func:`_structure` for a small model, with plain loops (the same arrays)."""
-    col = {a: i for i, a in enumerate(acts)}
-    ucol = {f: len(acts) + i for i, f in enumerate(fact_list)}
-    starts, index = [0], []
-    for f in fact_list:
-        index.append(ucol[f])
-        index.extend(col[b] for b in cp.achievers[f] if b in col)
-        starts.append(len(index))
-    used, user = [], []
-    for a in acts:
-        for f in cp.actions[a].pre:
-            if f in ucol:  # else held from the start
-                used.append(ucol[f])
-                user.append(col[a])
-    return (np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32), np.array(used, dtype=np.int32),
-            np.array(user, dtype=np.int32))
-
-
-def _structure(cp: Compiled, acts: list[int], fact_list: list[int]) -> tuple[np.ndarray, ...]:
-    """The model's support rows and precondition pairs, from the catalog's tables
-    (:meth:`Compiled.tables`), in numpy: each fact's row of its achievers in the model
-    (row starts, one more than the facts, and column indices: the fact's ``u`` column
-    first, then its achievers' columns in catalog order), and the pairs (``u`` column,
-    action column) of every precondition of a model action that is a model fact."""
-    n, nf = len(acts), len(fact_list)
-    if n <= _PLAIN_MAX:
-        return _plain_structure(cp, acts, fact_list)
-    ach_start, ach_index, pre_start, pre_index = cp.tables()
-    acts_arr = np.array(acts, dtype=np.int64)
-    facts_arr = np.array(fact_list, dtype=np.int64)
-    colmap = np.full(len(cp.actions), -1, dtype=np.int64)
-    colmap[acts_arr] = np.arange(n)
-    umap = np.full(len(cp.facts), -1, dtype=np.int64)
-    umap[facts_arr] = n + np.arange(nf)
-    achievers, owner = _gather(ach_start, ach_index, facts_arr)
-    bcol = colmap[achievers]
-    keep = bcol >= 0
-    bcol, owner = bcol[keep], owner[keep]
-    counts = np.bincount(owner, minlength=nf)
-    starts = np.zeros(nf + 1, dtype=np.int64)
-    np.cumsum(counts + 1, out=starts[1:])
-    index = np.empty(int(starts[-1]), dtype=np.int32)
-    index[starts[:-1]] = umap[facts_arr]
-    index[starts[owner] + 1 + np.arange(len(bcol)) - np.repeat(np.cumsum(counts) - counts, counts)] = bcol
-    pre, user = _gather(pre_start, pre_index, acts_arr)
-    ucols = umap[pre]
-    held = ucols >= 0  # else held from the start
-    return (starts.astype(np.int32), index, ucols[held].astype(np.int32), user[held].astype(np.int32))
 
 
 def _tol(value: float) -> float:

@@ -9,8 +9,9 @@ import pytest
 
 import queries._narrow as narrow_module
 import queries._solver as solver_module
-from queries._narrow import lp_optimum, narrow
-from queries._solver import Model
+from queries._narrow import narrow
+from queries._relaxation import lp_optimum
+from queries._solver import Held, Model
 from tests.queries.test_relaxation import _models
 
 SEEDS = range(120)
@@ -63,7 +64,7 @@ def test_with_only_a_dear_route_known_the_narrowed_model_still_holds_the_optimum
             if best.status != "optimal" or not best.chosen:
                 continue
             dear = set(best.chosen) | set(model.acts)  # every action: a route, as dear as it gets
-            if model._vector(dear) is None or not model._meets_rows(model._vector(dear)):  # type: ignore[arg-type]
+            if model._vector(dear) is None or not Held(model.h).meets(model._vector(dear)):  # type: ignore[arg-type]
                 continue
             lp = lp_optimum(model)
             assert lp is not None
@@ -142,9 +143,9 @@ def test_a_cheaper_route_fixes_again_and_the_optimum_stays(monkeypatch: pytest.M
             if model.ceiling is None:
                 continue  # the dearest route breaks a cap: not a solution, nothing narrowed
             first, fixed = model.ceiling, model.fixed
-            narrow_module.tighten(model, set(best.chosen) - {steps[0]})  # not a route
+            narrow_module.tighten(model, set(best.chosen) - {steps[0]}, Held(model.h))  # not a route
             assert (model.ceiling, model.fixed) == (first, fixed)
-            narrow_module.tighten(model, set(best.chosen))
+            narrow_module.tighten(model, set(best.chosen), Held(model.h))
             assert model.ceiling == _weighted(model, set(best.chosen)) <= first
             assert model.fixed >= fixed
             tightened += model.fixed > fixed

@@ -11,8 +11,7 @@ import pytest
 import queries._solver as solver_module
 from loaders import load_catalog
 from queries._landmarks import landmarks
-from queries._narrow import LpOptimum
-from queries._relaxation import relaxation_route
+from queries._relaxation import LpOptimum, relaxation_route
 from queries._solver import Model, Solution
 from queries.planner import PlanRequest, _Planner, plan
 from tests.queries.random_catalogs import random_catalog, random_request
