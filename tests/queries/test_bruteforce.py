@@ -138,6 +138,17 @@ def test_the_same_with_every_model_narrowed(seed: int, monkeypatch: pytest.Monke
     _valid_and_optimal(seed)
 
 
+@pytest.mark.parametrize("seed", SEEDS[2::3])
+def test_the_same_with_every_model_narrowed_after_lm_cut_rows(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large narrowed models get LM-cut's landmarks as rows first (Model.add_cuts);
+    here every narrowed model does."""
+    monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
+    monkeypatch.setattr(solver_module, "MIN_COLUMNS", 0)
+    monkeypatch.setattr(solver_module, "LM_CUT_MIN_COLUMNS", 0)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model, lp=None: None)
+    _valid_and_optimal(seed)
+
+
 @pytest.mark.parametrize("rounds", [0, 1000])
 @pytest.mark.parametrize("seed", SEEDS[1::5])
 def test_the_same_with_time_labels_at_once_or_cycle_cuts_only(seed: int, rounds: int,

@@ -32,9 +32,12 @@ def _pairs(seed: int) -> list[tuple[Model, Model]]:
     return out
 
 
-def test_a_narrowed_model_gives_the_optimum_of_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every model narrowed (no size floor), against the same model solved whole."""
+@pytest.mark.parametrize("cut_rows", [False, True])
+def test_a_narrowed_model_gives_the_optimum_of_the_whole(cut_rows: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every model narrowed (no size floor), against the same model solved whole;
+    with LM-cut's rows (Model.add_cuts) first or not."""
     monkeypatch.setattr(solver_module, "MIN_COLUMNS", 0)
+    monkeypatch.setattr(solver_module, "LM_CUT_MIN_COLUMNS", 0 if cut_rows else 10**9)
     monkeypatch.setattr(solver_module, "relaxation_route", lambda model, lp=None: None)
     compared = fixed = ceilings = 0
     for seed in SEEDS:
