@@ -58,6 +58,41 @@ class Action:
         return self.kind in STEP_KINDS
 
 
+#: Up to this many actions, per-problem tables are built with plain loops (numpy's fixed cost
+#: was 90 us a seed problem).
+PLAIN_MAX = 120
+
+
+@dataclass
+class Local:
+    """A pruned problem numbered locally: actions ``0..len(acts)-1`` are ``acts`` (sorted),
+    facts ``0..len(facts)-1`` are ``facts`` (sorted; those held from the start are left
+    out, so preconditions on them are left out too, and effects on them are dropped)."""
+
+    acts: list[int]
+    facts: list[int]
+    pre: list[list[int]]  # action -> its preconditions
+    adds: list[list[int]]  # action -> its effects
+    users: list[list[int]]  # fact -> the actions needing it
+    achievers: list[list[int]]  # fact -> the actions adding it
+
+
+def gather(start: np.ndarray, index: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of rows ``keys`` of a compressed-row table, and for each its key's position."""
+    lens = start[keys + 1] - start[keys]
+    before = np.cumsum(lens) - lens
+    pos = np.repeat(start[keys] - before, lens) + np.arange(int(lens.sum()))
+    return index[pos], np.repeat(np.arange(len(keys)), lens)
+
+
+def _grouped(values: np.ndarray, keys: np.ndarray, n: int) -> list[list[int]]:
+    """``values`` grouped by ``keys`` (0..n-1), one list per key, in their order here."""
+    order = np.argsort(keys, kind="stable")
+    flat = values[order].tolist()
+    ends = np.cumsum(np.bincount(keys, minlength=n)).tolist()
+    return [flat[s:e] for s, e in zip([0, *ends][:-1], ends, strict=True)]
+
+
 @dataclass
 class Compiled:
     facts: list[Fact] = field(default_factory=list)
@@ -91,6 +126,43 @@ class Compiled:
 
             self._tables = csr(self.achievers) + csr([a.pre for a in self.actions])
         return self._tables
+
+    def local(self, acts: set[int], facts: set[int]) -> Local:
+        """A pruned problem's actions ``acts`` and facts ``facts`` (those not held from the
+        start) numbered locally, in sorted order, with its lists (see :class:`Local`)."""
+        alist, order = sorted(acts), sorted(facts)
+        n, nf = len(alist), len(order)
+        if n <= PLAIN_MAX:  # numpy's fixed cost is most of the time on small problems
+            where = {f: i for i, f in enumerate(order)}
+            here = {a: j for j, a in enumerate(alist)}
+            pre_lists: list[list[int]] = []
+            adds: list[list[int]] = []
+            users: list[list[int]] = [[] for _ in order]
+            for j, a in enumerate(alist):
+                action = self.actions[a]
+                mine = [where[f] for f in action.pre if f in where]
+                pre_lists.append(mine)
+                adds.append(sorted(where[f] for f in action.add if f in where))  # as the numpy path's
+                for i in mine:
+                    users[i].append(j)
+            achievers = [[here[b] for b in self.achievers[f] if b in here] for f in order]
+            return Local(alist, order, pre_lists, adds, users, achievers)
+        ach_start, ach_index, pre_start, pre_index = self.tables()
+        acts_arr, facts_arr = np.array(alist, dtype=np.int64), np.array(order, dtype=np.int64)
+        colmap = np.full(len(self.actions), -1, dtype=np.int64)
+        colmap[acts_arr] = np.arange(n)
+        fmap = np.full(len(self.facts), -1, dtype=np.int64)
+        fmap[facts_arr] = np.arange(nf)
+        pre, user = gather(pre_start, pre_index, acts_arr)  # by action, in list order
+        pre = fmap[pre]
+        inside = pre >= 0  # else held from the start
+        pre, user = pre[inside], user[inside]
+        achiever, fact = gather(ach_start, ach_index, facts_arr)  # by fact, in list order
+        achiever = colmap[achiever]
+        inside = achiever >= 0
+        achiever, fact = achiever[inside], fact[inside]
+        return Local(alist, order, _grouped(pre, user, n), _grouped(fact, achiever, n),
+                     _grouped(user, pre, nf), _grouped(achiever, fact, nf))
 
     def fact(self, key: Fact) -> int:
         fid = self.fact_id.get(key)

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from queries._compile import Compiled
+from queries._compile import Compiled, Local
 
 __all__ = ["Landmarks", "landmarks"]
 
@@ -50,26 +50,18 @@ class Landmarks:
     dead: set[int] = field(default_factory=set)  # actions no route can take
 
 
-def landmarks(cp: Compiled, acts: set[int], facts: set[int], goals: set[int]) -> Landmarks:
+def landmarks(cp: Compiled, acts: set[int], facts: set[int], goals: set[int],
+              problem: Local | None = None) -> Landmarks:
     """The landmarks of ``goals`` and of every action of the problem (see the module
     docstring). ``facts`` are the problem's facts that do not hold from the start;
-    a precondition outside ``facts`` holds from the start. Bit sets are ints; facts
-    and actions are numbered locally (lists, not dicts, in the fixpoint)."""
-    order = sorted(facts)
+    a precondition outside ``facts`` holds from the start. ``problem``: the same,
+    numbered locally (:meth:`Compiled.local`), when the caller has it. Bit sets are
+    ints over the local fact numbers."""
+    if problem is None:
+        problem = cp.local(acts, facts)
+    order, alist = problem.facts, problem.acts
     where = {f: i for i, f in enumerate(order)}  # fact -> its bit
-    alist = sorted(acts)
-    here = {a: j for j, a in enumerate(alist)}
-    pre: list[list[int]] = []  # per local action: its preconditions' bits
-    adds: list[list[int]] = []  # ... its effects' bits
-    users: list[list[int]] = [[] for _ in order]  # per bit: the local actions needing it
-    for j, a in enumerate(alist):
-        action = cp.actions[a]
-        mine = [where[p] for p in action.pre if p in where]
-        pre.append(mine)
-        adds.append([where[f] for f in action.add if f in where])
-        for i in mine:
-            users[i].append(j)
-    achievers = [[here[b] for b in cp.achievers[f] if b in here] for f in order]
+    pre, adds, users, achievers = problem.pre, problem.adds, problem.users, problem.achievers
     missing = [len(p) for p in pre]
     full = (1 << len(order)) - 1
     lm_f: list[int | None] = [None] * len(order)

@@ -39,26 +39,25 @@ from __future__ import annotations
 
 import heapq
 
+from queries._compile import Local
+
 __all__ = ["lm_cut"]
 
 
-def lm_cut(pre: list[list[int]], add: list[list[int]], cost: list[int], goals: list[int], n_facts: int,
-           max_cuts: int) -> list[list[int]]:
-    """Up to ``max_cuts`` landmarks (each a list of action numbers) of reaching every fact
-    of ``goals``. Actions are numbered 0..len(pre)-1 with their preconditions ``pre`` and
-    effects ``add`` (fact numbers 0..n_facts-1, each once; facts held from the start are
-    left out) and whole, non-negative costs ``cost``."""
-    start, goal, n = n_facts, n_facts + 1, len(pre)
-    pre = [p or [start] for p in pre] + [list(goals)]  # action n: the goal action
-    add = [*add, [goal]]
+def lm_cut(problem: Local, cost: list[int], goals: list[int], max_cuts: int) -> list[list[int]]:
+    """Up to ``max_cuts`` landmarks (each a list of local action numbers) of reaching every
+    fact of ``goals`` in ``problem`` (facts held from the start are left out of it), with
+    whole, non-negative costs ``cost`` per action."""
+    n, n_facts = len(problem.pre), len(problem.users)
+    start, goal = n_facts, n_facts + 1
+    # The start fact and the goal action, without changing the problem's lists.
+    pre = [p or [start] for p in problem.pre] + [list(goals)]  # action n: the goal action
+    add = [*problem.adds, [goal]]
     cost = [*cost, 0]
-    users: list[list[int]] = [[] for _ in range(n_facts + 2)]
-    achievers: list[list[int]] = [[] for _ in range(n_facts + 2)]
-    for a in range(n + 1):
-        for f in pre[a]:
-            users[f].append(a)
-        for f in add[a]:
-            achievers[f].append(a)
+    users = [*problem.users, [a for a in range(n) if not problem.pre[a]], []]
+    for g in set(goals):
+        users[g] = [*users[g], n]
+    achievers = [*problem.achievers, [], [n]]
     inf = float("inf")
     h: list[float] = [inf] * (n_facts + 2)
     ha: list[float] = [inf] * (n + 1)  # h^max of applying the action: its pcf's h plus its cost

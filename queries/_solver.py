@@ -62,7 +62,7 @@ import highspy
 import numpy as np
 
 from graph.models import whole_months
-from queries._compile import Compiled
+from queries._compile import PLAIN_MAX, Compiled, Local, gather
 from queries._landmarks import Landmarks
 from queries._lmcut import lm_cut
 from queries._narrow import MIN_COLUMNS, narrow, tighten
@@ -161,8 +161,6 @@ def new_highs() -> highspy.Highs:
 _idle = threading.local()  # per thread: HiGHS instances released by finished models
 _IDLE_MAX = 2
 _REUSE_SECONDS = 1.0
-# Model._structure: up to this many actions, plain loops (numpy's fixed cost per call was 90 us a seed model)
-_PLAIN_MAX = 120
 
 
 def _take_highs() -> highspy.Highs:
@@ -206,8 +204,9 @@ class Model:
                  primary: list[float], hours: list[float], cost: list[float], *,
                  budget: float | None = None, max_hours: float | None = None, time_limit: float = 10.0,
                  months: Sequence[tuple[float, float, Iterable[int]]] = (), months_in_primary: bool = False,
-                 landmarks: Landmarks | None = None):
+                 landmarks: Landmarks | None = None, problem: Local | None = None):
         self.cp = cp
+        self.problem = problem  # the problem numbered locally (Compiled.local), when the caller has it
         self.acts = sorted(acts)
         self.primary = primary
         self.time_limit = time_limit
@@ -305,7 +304,6 @@ class Model:
         # integral()), so the LP tried first (queries._relaxation) needs no unmarking.
         self.ints = np.flatnonzero(integer).astype(np.int32)
         self.marked = False
-        self._support = (ach_start, ach_index, pairs_used, pairs_user)  # for the LM-cut rows (add_cuts)
         self._objective()
 
     def _structure(self) -> tuple[np.ndarray, ...]:
@@ -317,7 +315,7 @@ class Model:
         (:meth:`Compiled.tables`): 0.17 against 0.87 ms at 1,000 courses, 1.2 against
         9.7 ms at 10,000."""
         cp, acts, fact_list, col, ucol = self.cp, self.acts, self.fact_list, self.col, self.ucol
-        if len(acts) <= _PLAIN_MAX:
+        if len(acts) <= PLAIN_MAX:
             starts, index = [0], []
             for f in fact_list:
                 index.append(ucol[f])
@@ -338,7 +336,7 @@ class Model:
         colmap[acts_arr] = np.arange(n)
         umap = np.full(len(cp.facts), -1, dtype=np.int64)
         umap[facts_arr] = n + np.arange(nf)
-        achievers, owner = _gather(ach_start, ach_index, facts_arr)
+        achievers, owner = gather(ach_start, ach_index, facts_arr)
         bcol = colmap[achievers]
         keep = bcol >= 0
         bcol, owner = bcol[keep], owner[keep]
@@ -348,7 +346,7 @@ class Model:
         row_index = np.empty(int(row_start[-1]), dtype=np.int32)
         row_index[row_start[:-1]] = umap[facts_arr]
         row_index[row_start[owner] + 1 + np.arange(len(bcol)) - np.repeat(np.cumsum(counts) - counts, counts)] = bcol
-        pre, pre_user = _gather(pre_start, pre_index, acts_arr)
+        pre, pre_user = gather(pre_start, pre_index, acts_arr)
         ucols = umap[pre]
         inside = ucols >= 0  # else held from the start
         return (row_start.astype(np.int32), row_index, ucols[inside].astype(np.int32),
@@ -360,19 +358,14 @@ class Model:
         Every route meets them, so they only tighten the LP (and the fixing that reads
         its duals)."""
         assert self.weighted is not None
-        ach_start, ach_index, pairs_used, pairs_user = self._support
-        n, nf = len(self.acts), len(self.fact_list)
-        if not nf:
+        n = len(self.acts)
+        if not self.fact_list:
             return 0
-        key = np.unique(pairs_user.astype(np.int64) * nf + (pairs_used - n))  # (action, precondition), once each
-        pre = _lists(key // nf, key % nf, n)
-        effect = np.ones(len(ach_index), dtype=bool)
-        effect[ach_start[:-1]] = False  # each row's first entry is the fact's own column
-        owner = np.repeat(np.arange(nf), np.diff(ach_start) - 1)
-        adds = _lists(ach_index[effect], owner, n)
+        if self.problem is None:
+            self.problem = self.cp.local(set(self.acts), set(self.fact_list))
         cost = np.rint(self.weighted[:n]).astype(np.int64).tolist()
         goals = sorted(self.ucol[g] - n for g in self.goals if g in self.ucol)
-        cuts = lm_cut(pre, adds, cost, goals, nf, LM_CUTS if max_cuts is None else max_cuts)
+        cuts = lm_cut(self.problem, cost, goals, LM_CUTS if max_cuts is None else max_cuts)
         if cuts:
             sizes = np.array([len(c) for c in cuts])
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int32)
@@ -829,22 +822,6 @@ class Held:
             return bool(np.all(v >= lower - tol) and np.all(v <= upper + tol))
 
         return within(x, self.col_lower, self.col_upper) and within(self.activity(x), self.row_lower, self.row_upper)
-
-
-def _lists(keys: np.ndarray, values: np.ndarray, n: int) -> list[list[int]]:
-    """``values`` grouped by ``keys`` (0..n-1) as one list per key, in order."""
-    order = np.argsort(keys, kind="stable")
-    flat = values[order].tolist()
-    ends = np.cumsum(np.bincount(keys, minlength=n)).tolist()
-    return [flat[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)]
-
-
-def _gather(start: np.ndarray, index: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The entries of rows ``keys`` of a compressed-row table, and for each its key's position."""
-    lens = start[keys + 1] - start[keys]
-    before = np.cumsum(lens) - lens
-    pos = np.repeat(start[keys] - before, lens) + np.arange(int(lens.sum()))
-    return index[pos], np.repeat(np.arange(len(keys)), lens)
 
 
 def _tol(value: float) -> float:

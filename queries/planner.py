@@ -501,10 +501,11 @@ class _Planner:
         with the request's budget and hours caps (``capped``)."""
         req = self.request
         months = [(s.usd_per_month, s.hours_per_month, s.members) for s in self.billing.subs]
+        problem = self.cp.local(p.acts, p.facts)  # for the landmarks, and LM-cut's (Model.add_cuts)
         return Model(self.cp, p.acts, p.facts, p.goals, p.must, primary, self.hours, self.cost,
                      budget=req.budget if capped else None, max_hours=req.max_hours if capped else None,
                      time_limit=req.time_limit, months=months, months_in_primary=months_priced,
-                     landmarks=landmarks(self.cp, p.acts, p.facts, p.goals))
+                     landmarks=landmarks(self.cp, p.acts, p.facts, p.goals, problem), problem=problem)
 
     def _check_route(self, chosen: set[int], p: _Pruned) -> Verdict:
         """A solver's route, checked without the solver: it must replay in order under

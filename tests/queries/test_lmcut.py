@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import queries._solver as solver_module
+from queries._compile import Local
 from queries._landmarks import landmarks
 from queries._lmcut import lm_cut
 from queries._solver import Model
@@ -36,6 +37,24 @@ def _problem(seed: int) -> tuple[list[list[int]], list[list[int]], list[int], li
     cost = [rng.choice([0, 1, 2, 3, 5, 8]) for _ in range(n)]
     goals = sorted(rng.sample(range(nf), rng.randint(1, min(3, nf))))
     return pre, add, cost, goals, nf
+
+
+def _cuts(pre: list[list[int]], add: list[list[int]], cost: list[int], goals: list[int], nf: int,
+          max_cuts: int) -> list[list[int]]:
+    """``lm_cut`` on a problem given as lists (actions and facts numbered from 0)."""
+    users: list[list[int]] = [[] for _ in range(nf)]
+    achievers: list[list[int]] = [[] for _ in range(nf)]
+    for a in range(len(pre)):
+        for f in pre[a]:
+            users[f].append(a)
+        for f in add[a]:
+            achievers[f].append(a)
+    problem = Local(list(range(len(pre))), list(range(nf)), pre, add, users, achievers)
+    before = [[list(x) for x in lists] for lists in (pre, add, users, achievers)]
+    out = lm_cut(problem, cost, goals, max_cuts)
+    after = [[list(x) for x in lists] for lists in (problem.pre, problem.adds, problem.users, problem.achievers)]
+    assert after == before  # the problem's lists are left as they were (landmarks reads them too)
+    return out
 
 
 def _plans(pre: list[list[int]], add: list[list[int]], goals: list[int]) -> list[set[int]]:
@@ -61,7 +80,7 @@ def _plans(pre: list[list[int]], add: list[list[int]], goals: list[int]) -> list
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_plan_meets_every_cut(seed: int) -> None:
     pre, add, cost, goals, nf = _problem(seed)
-    cuts = lm_cut(pre, add, cost, goals, nf, 1000)
+    cuts = _cuts(pre, add, cost, goals, nf, 1000)
     plans = _plans(pre, add, goals)
     if not plans:
         assert cuts == []  # the goals are out of reach: h^max is infinite, no cut is made
@@ -81,7 +100,7 @@ def test_the_cuts_are_not_trivial() -> None:
     cuts = several = partial = 0
     for seed in SEEDS:
         pre, add, cost, goals, nf = _problem(seed)
-        for cut in lm_cut(pre, add, cost, goals, nf, 1000):
+        for cut in _cuts(pre, add, cost, goals, nf, 1000):
             cuts += 1
             several += len(cut) > 1
             partial += len(cut) < len(pre)
@@ -89,9 +108,9 @@ def test_the_cuts_are_not_trivial() -> None:
 
 
 def test_at_most_max_cuts() -> None:
-    pre, add, cost, goals, nf = _problem(next(s for s in SEEDS if len(lm_cut(*_problem(s), 1000)) >= 3))
-    assert len(lm_cut(pre, add, cost, goals, nf, 2)) == 2
-    assert lm_cut(pre, add, cost, goals, nf, 0) == []
+    pre, add, cost, goals, nf = _problem(next(s for s in SEEDS if len(_cuts(*_problem(s), 1000)) >= 3))
+    assert len(_cuts(pre, add, cost, goals, nf, 2)) == 2
+    assert _cuts(pre, add, cost, goals, nf, 0) == []
 
 
 MODEL_SEEDS = range(0, 120, 2)
