@@ -75,10 +75,12 @@ __all__ = ["Held", "Model", "Solution"]
 _INF = highspy.kHighsInf
 _EXACT = 1e9  # objective magnitudes below this are integral and exact in HiGHS
 CUT_ROUNDS = 3  # rounds of cycle cuts before the exact time labels (Model._acyclic_run)
-# ... unless a run took this share of the time limit: then the labels come at once. On the
-# 10,000-course catalog each round took 1.7-2.8 s and returned a new cycle at the same cost
-# (four in a row); with the labels after the first, the request was proven in 6.3 s.
-SLOW_RUN_SHARE = 0.05
+# ... unless a run took this share of the time limit: then the labels come at once (no time
+# is left for the rounds). On the 10,000-course catalog, with a limit of 10 s and the LM-cut
+# rows, the two hardest requests of 50 took 2.1 s and (unproven at 10 s) with a share of
+# 0.05, and 5.7 s and 9.2 s with 0.3: the second needs two rounds of 2.2-2.5 s, then proves
+# in 3.7 s; with the labels after its first run it was not proven within 10 s.
+SLOW_RUN_SHARE = 0.3
 # Models that narrow (queries._narrow) from this many columns get the first LM_CUTS landmarks of
 # LM-cut as rows (add_cuts). 10,000-course catalog, 50 requests, p50: none 474 ms; the first
 # 25: 399 ms; 50: 359 ms; 100: 386 ms; every one (median 184 ms to find them): 539 ms.
