@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Iterator
 from typing import Any
 
 import highspy
@@ -24,7 +25,7 @@ import queries.planner as planner_module
 from queries._landmarks import Landmarks, landmarks
 from queries._solver import Model
 from queries._start import start_vector
-from queries.planner import PlanRequest, _Planner, plan
+from queries.planner import PlanRequest, _Planner, _Pruned, plan
 from tests.queries.random_catalogs import random_catalog, random_request
 
 SEEDS = range(120)
@@ -66,15 +67,21 @@ def _routes(p: _Planner, acts: set[int]) -> list[tuple[set[int], set[int], set[i
     return out
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_every_route_meets_every_landmark(seed: int) -> None:
+def small_problems(seed: int) -> Iterator[tuple[dict[str, Any], _Planner, _Pruned]]:
+    """The requests of ``seed`` whose pruned problem has at most 11 steps (few enough to
+    enumerate every subset), with their planner and pruned problem."""
     cat = random_catalog(seed)
-    checked = 0
     for kw in _cases(seed):
         p = _Planner(cat, _request(kw))
         pruned = p._prune()
-        if len([a for a in pruned.acts if p.cp.actions[a].is_step]) > 11:
-            continue
+        if len([a for a in pruned.acts if p.cp.actions[a].is_step]) <= 11:
+            yield kw, p, pruned
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_route_meets_every_landmark(seed: int) -> None:
+    checked = 0
+    for kw, p, pruned in small_problems(seed):
         lm = landmarks(p.cp, pruned.acts, pruned.facts, pruned.goals)
         for fired, used, have in _routes(p, pruned.acts):
             if not pruned.goals <= have:

@@ -23,7 +23,7 @@ from queries._lmcut import lm_cut
 from queries._solver import Model
 from queries.planner import _Planner
 from tests.queries.random_catalogs import random_catalog
-from tests.queries.test_landmarks import _cases, _request, _routes
+from tests.queries.test_landmarks import _cases, _request, _routes, small_problems
 
 SEEDS = range(300)
 
@@ -126,13 +126,8 @@ def test_every_route_of_a_model_meets_its_cut_rows(seed: int) -> None:
 def _check_rows(seed: int) -> int:
     """Check every route of each small problem of ``seed`` against every cut row; returns
     how many (route, row) pairs were checked."""
-    cat = random_catalog(seed)
     checked = 0
-    for kw in _cases(seed):
-        p = _Planner(cat, _request(kw))
-        pruned = p._prune()
-        if len([a for a in pruned.acts if p.cp.actions[a].is_step]) > 11:
-            continue
+    for kw, p, pruned in small_problems(seed):
         model = Model(p.cp, pruned.acts, pruned.facts, pruned.goals, pruned.must, p.primary, p.hours, p.cost,
                       landmarks=landmarks(p.cp, pruned.acts, pruned.facts, pruned.goals))
         if model.weighted is None or not model.acts:
