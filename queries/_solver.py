@@ -26,6 +26,9 @@ Delete-free planning as a MIP (after Imai & Fukunaga's relaxation model):
 Large models are narrowed first (:mod:`queries._narrow`): the LP relaxation, a
 route searched among the steps it uses, and the steps no cheaper route can take
 fixed out by reduced costs; the narrowed model's optimum is the whole model's.
+The largest get LM-cut's first landmarks as rows before that LP
+(:mod:`queries._lmcut`, :meth:`Model.add_cuts`): valid for every route, they bring
+its bound closer to the optimum, so more steps are fixed out.
 
 Lexicographic objective with a relative gap of 0: the primary measure
 (hours, cost or steps), then fewer steps, then the smallest sum of id ranks
@@ -82,8 +85,9 @@ CUT_ROUNDS = 3  # rounds of cycle cuts before the exact time labels (Model._acyc
 # in 3.7 s; with the labels after its first run it was not proven within 10 s.
 SLOW_RUN_SHARE = 0.3
 # Models that narrow (queries._narrow) from this many columns get the first LM_CUTS landmarks of
-# LM-cut as rows (add_cuts). 10,000-course catalog, 50 requests, p50: none 474 ms; the first
-# 25: 399 ms; 50: 359 ms; 100: 386 ms; every one (median 184 ms to find them): 539 ms.
+# LM-cut as rows (add_cuts). 10,000-course catalog, 50 requests, p50 (one run each, about
+# +-10% between runs): none 500-510 ms; the first 25: 360 ms; 50: 359-363 ms; 100: 322 ms;
+# every one: 376 ms. The 1,000-course catalog's models (225-1,600 columns) did not gain.
 LM_CUT_MIN_COLUMNS = 1500
 LM_CUTS = 50
 
