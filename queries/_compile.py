@@ -85,6 +85,14 @@ def gather(start: np.ndarray, index: np.ndarray, keys: np.ndarray) -> tuple[np.n
     return index[pos], np.repeat(np.arange(len(keys)), lens)
 
 
+def _csr(rows: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """``rows`` (lists of ints) as a compressed-row table: row starts, one more than the rows, and entries."""
+    start = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=start[1:])
+    flat = np.fromiter((x for r in rows for x in r), dtype=np.int64, count=int(start[-1]))
+    return start, flat
+
+
 def _grouped(values: np.ndarray, keys: np.ndarray, n: int) -> list[list[int]]:
     """``values`` grouped by ``keys`` (0..n-1), one list per key, in their order here."""
     order = np.argsort(keys, kind="stable")
@@ -110,6 +118,7 @@ class Compiled:
     cyclic: dict[tuple[str, int], int] | None = None  # the nodes of components of more than one node, lazily
     solved: Lru[Any, Any] | None = None  # proven answers by pruned problem (queries._memo), lazily
     _tables: tuple[Any, ...] | None = None  # see tables()
+    _reach_tables: tuple[Any, ...] | None = None  # see reach_tables()
     step_sets: StepSets | None = None  # actions' effects and preconditions as sets (queries._prune), lazily
     per_constraints: Lru[tuple[object, ...], Any] = field(default_factory=lambda: Lru(256))  # queries.planner
 
@@ -117,15 +126,17 @@ class Compiled:
         """Compressed-row tables, built once: each fact's achievers (starts, actions) and
         each action's preconditions (starts, facts), in their list order, as numpy int64."""
         if self._tables is None:
-
-            def csr(rows: list[Any]) -> tuple[Any, Any]:
-                start = np.zeros(len(rows) + 1, dtype=np.int64)
-                np.cumsum([len(r) for r in rows], out=start[1:])
-                flat = np.fromiter((x for r in rows for x in r), dtype=np.int64, count=int(start[-1]))
-                return start, flat
-
-            self._tables = csr(self.achievers) + csr([a.pre for a in self.actions])
+            self._tables = _csr(self.achievers) + _csr([a.pre for a in self.actions])
         return self._tables
+
+    def reach_tables(self) -> tuple[Any, ...]:
+        """Compressed-row tables for reachability, built once: each fact's users (starts,
+        actions), each action's effects (starts, facts), the actions without
+        preconditions and each action's number of preconditions, as numpy int64."""
+        if self._reach_tables is None:
+            self._reach_tables = (_csr(self.users) + _csr([a.add for a in self.actions])
+                                  + (np.array(self.no_pre, dtype=np.int64), np.array(self.pre_counts, dtype=np.int64)))
+        return self._reach_tables
 
     def local(self, acts: set[int], facts: set[int]) -> Local:
         """A pruned problem's actions ``acts`` and facts ``facts`` (those not held from the

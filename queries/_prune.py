@@ -14,10 +14,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable
 
-from queries._compile import Compiled, StepSets, derive
+import numpy as np
 
-__all__ = ["SMALL_PROBLEM", "dominated", "executable", "forward", "greedy_route", "large_problem", "maybe_spare",
-           "relaxed_costs", "relevant", "without_redundant"]
+from queries._compile import Compiled, StepSets, derive, gather
+
+__all__ = ["NUMPY_ACTIONS", "SMALL_PROBLEM", "dominated", "executable", "forward", "greedy_route", "large_problem",
+           "maybe_spare", "relaxed_costs", "relevant", "without_redundant"]
 
 #: Up to this many actions, no dominance pruning and no greedy start: the LP or the
 #: MIP alone answers in well under a millisecond (seed catalog learners: 26 actions
@@ -31,8 +33,15 @@ def large_problem(acts: set[int]) -> bool:
     return len(acts) > SMALL_PROBLEM
 
 
+#: From this many actions in the catalog, reachability and relevance run layer by layer on
+#: numpy arrays (the catalog's tables, built once); below, on Python lists and sets.
+NUMPY_ACTIONS = 3000
+
+
 def forward(cp: Compiled, initial: set[int], allowed: list[bool]) -> tuple[set[int], list[bool]]:
     """Relaxed reachability: facts and allowed actions reachable from ``initial``."""
+    if len(cp.actions) >= NUMPY_ACTIONS:
+        return _forward_layers(cp, initial, allowed)
     actions, users = cp.actions, cp.users
     missing = list(cp.pre_counts)
     reached = set(initial)
@@ -57,9 +66,38 @@ def forward(cp: Compiled, initial: set[int], allowed: list[bool]) -> tuple[set[i
     return reached, usable
 
 
+def _forward_layers(cp: Compiled, initial: set[int], allowed: list[bool]) -> tuple[set[int], list[bool]]:
+    """:func:`forward` on numpy, one layer of newly reached facts at a time."""
+    u_start, u_index, add_start, add_index, no_pre, pre_counts = cp.reach_tables()
+    can = np.array(allowed, dtype=bool)
+    missing = pre_counts.copy()
+    reached = np.zeros(len(cp.facts), dtype=bool)
+    usable = np.zeros(len(cp.actions), dtype=bool)
+    start = np.array(sorted(initial), dtype=np.int64)
+    reached[start] = True
+    fire = no_pre[can[no_pre]]
+    frontier = start
+    while True:
+        usable[fire] = True
+        new = np.unique(gather(add_start, add_index, fire)[0])
+        new = new[~reached[new]]
+        reached[new] = True
+        frontier = np.concatenate([frontier, new])
+        if not len(frontier):
+            break
+        users = gather(u_start, u_index, frontier)[0]
+        missing -= np.bincount(users, minlength=len(missing))
+        fire = np.unique(users[missing[users] == 0])
+        fire = fire[can[fire] & ~usable[fire]]
+        frontier = frontier[:0]
+    return set(np.flatnonzero(reached).tolist()), usable.tolist()
+
+
 def relevant(cp: Compiled, goals: Iterable[int], initial: set[int], usable: list[bool],
              must: Iterable[int] = ()) -> tuple[set[int], set[int]]:
     """Backward relevance: the facts and usable actions that can matter for ``goals``."""
+    if len(cp.actions) >= NUMPY_ACTIONS:
+        return _relevant_layers(cp, goals, initial, usable, must)
     actions, achievers = cp.actions, cp.achievers
     facts: set[int] = set()
     acts: set[int] = set(must)
@@ -76,6 +114,31 @@ def relevant(cp: Compiled, goals: Iterable[int], initial: set[int], usable: list
                 acts.add(ai)
                 stack.extend(actions[ai].pre)
     return facts, acts
+
+
+def _relevant_layers(cp: Compiled, goals: Iterable[int], initial: set[int], usable: list[bool],
+                     must: Iterable[int]) -> tuple[set[int], set[int]]:
+    """:func:`relevant` on numpy, one layer of newly relevant facts at a time."""
+    ach_start, ach_index, pre_start, pre_index = cp.tables()
+    can = np.array(usable, dtype=bool)
+    held = np.zeros(len(cp.facts), dtype=bool)
+    held[np.array(sorted(initial), dtype=np.int64)] = True
+    facts = np.zeros(len(cp.facts), dtype=bool)
+    acts = np.zeros(len(cp.actions), dtype=bool)
+    pinned = np.array(sorted(set(must)), dtype=np.int64)
+    acts[pinned] = True
+    frontier = np.concatenate([np.array(sorted(set(goals)), dtype=np.int64), gather(pre_start, pre_index, pinned)[0]])
+    while True:
+        frontier = np.unique(frontier)
+        frontier = frontier[~facts[frontier] & ~held[frontier]]
+        if not len(frontier):
+            break
+        facts[frontier] = True
+        new = np.unique(gather(ach_start, ach_index, frontier)[0])
+        new = new[can[new] & ~acts[new]]
+        acts[new] = True
+        frontier = gather(pre_start, pre_index, new)[0]
+    return set(np.flatnonzero(facts).tolist()), set(np.flatnonzero(acts).tolist())
 
 
 def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], keep: set[int],

@@ -1,0 +1,56 @@
+"""Reachability and relevance on numpy layers (large catalogs) against the plain
+versions (small ones): the same facts and actions on the same requests."""
+
+from __future__ import annotations
+
+import functools
+import random
+from collections.abc import Callable
+from typing import TypeVar
+
+import pytest
+
+import queries._prune as prune_module
+from loaders.synthetic import learners, synthetic_catalog
+from queries._prune import forward, relevant
+from queries.planner import PlanRequest, _Planner
+
+T = TypeVar("T")
+
+
+def _both(monkeypatch: pytest.MonkeyPatch, run: Callable[[], T]) -> tuple[T, T]:
+    """``run()`` with the plain versions, then with the numpy layers."""
+    with monkeypatch.context() as m:
+        m.setattr(prune_module, "NUMPY_ACTIONS", 10**9)
+        plain = run()
+    with monkeypatch.context() as m:
+        m.setattr(prune_module, "NUMPY_ACTIONS", 0)
+        layers = run()
+    return plain, layers
+
+
+def _pruned(cat: object, have: list[str], role: str) -> object:
+    return _Planner(cat, PlanRequest(have=tuple(have), role=role))._prune()  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("courses", [200, 1000])
+def test_the_same_facts_and_actions_both_ways(courses: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    cat = synthetic_catalog(courses, seed=7)
+    rng = random.Random(courses)
+    checked = 0
+    for have, role in learners(cat, 12, seed=7):
+        p = _Planner(cat, PlanRequest(have=tuple(have), role=role))
+        cp = p.cp
+        allowed = [rng.random() > 0.1 for _ in cp.actions]  # some steps blocked by constraints
+        plain, layers = _both(monkeypatch, functools.partial(forward, cp, p.initial, allowed))
+        assert plain == layers
+        _, usable = plain
+        goals = sorted({f for f in range(len(cp.facts)) if cp.facts[f][0] == "skill"} - p.initial)[::7]
+        must = sorted(a for a in range(len(cp.actions)) if usable[a])[::50]
+        plain_r, layers_r = _both(monkeypatch, functools.partial(relevant, cp, goals, p.initial, usable, must))
+        assert plain_r == layers_r
+        checked += len(plain_r[1])
+        # and the planner's own pruning of the request (its goals, constraints and dominance)
+        a, b = _both(monkeypatch, functools.partial(_pruned, cat, have, role))
+        assert vars(a) == vars(b)
+    assert checked > 100
