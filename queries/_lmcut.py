@@ -51,11 +51,12 @@ def lm_cut(problem: Local, cost: list[int], goals: list[int], max_cuts: int) -> 
     n, n_facts = len(problem.pre), len(problem.users)
     start, goal = n_facts, n_facts + 1
     # The start fact and the goal action, without changing the problem's lists.
-    pre = [p or [start] for p in problem.pre] + [list(goals)]  # action n: the goal action
+    goals = sorted(set(goals))
+    pre = [p or [start] for p in problem.pre] + [goals]  # action n: the goal action
     add = [*problem.adds, [goal]]
     cost = [*cost, 0]
     users = [*problem.users, [a for a in range(n) if not problem.pre[a]], []]
-    for g in set(goals):
+    for g in goals:
         users[g] = [*users[g], n]
     achievers = [*problem.achievers, [], [n]]
     inf = float("inf")
@@ -98,6 +99,8 @@ def lm_cut(problem: Local, cost: list[int], goals: list[int], max_cuts: int) -> 
                 else:
                     entering.add(a)
         cut = sorted(a for a in entering if pcf[a] not in zone)
+        if not cut:  # cannot happen while the goal is reachable (module docstring); never loop on it
+            break
         out.append(cut)
         m = min(cost[a] for a in cut)
         heap = []

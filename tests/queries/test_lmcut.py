@@ -204,3 +204,9 @@ def test_large_narrowed_models_get_the_rows(monkeypatch: pytest.MonkeyPatch) -> 
             seen += model.narrows() and model.ncols >= 12
             small += model.narrows() and model.ncols < 12
     assert seen > 0 and small > 0 and len(calls) == seen, (seen, small, calls)
+
+
+def test_goals_given_twice_count_once() -> None:
+    seed = next(s for s in SEEDS if len(_cuts(*_problem(s), 1000)) >= 2)
+    pre, add, cost, goals, nf = _problem(seed)
+    assert _cuts(pre, add, cost, goals + goals, nf, 1000) == _cuts(pre, add, cost, goals, nf, 1000)
