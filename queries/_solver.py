@@ -87,7 +87,9 @@ SLOW_RUN_SHARE = 0.3
 # Models that narrow (queries._narrow) from this many columns get the first LM_CUTS landmarks of
 # LM-cut as rows (add_cuts). 10,000-course catalog, 50 requests, p50 (one run each, about
 # +-10% between runs): none 500-510 ms; the first 25: 360 ms; 50: 359-363 ms; 100: 322 ms;
-# every one: 376 ms. The 1,000-course catalog's models (225-1,600 columns) did not gain.
+# every one: 376 ms. The 1,000-course catalog's models (225-1,600 columns) did not gain. With
+# 100, the final code's p50 was 286-291 ms against 297-319 (two alternations), but the hardest
+# request of the 50 was not proven within 10 s (10.2 s); with 50 it is, in 8.9-9.2 s.
 LM_CUT_MIN_COLUMNS = 1500
 LM_CUTS = 50
 
