@@ -75,6 +75,12 @@ class Local:
     adds: list[list[int]]  # action -> its effects
     users: list[list[int]]  # fact -> the actions needing it
     achievers: list[list[int]]  # fact -> the actions adding it
+    pairs: Pairs | None = None  # the same as arrays, past PLAIN_MAX actions (Compiled.pairs)
+
+
+#: A pruned problem's (precondition, action) pairs, by action in list order, and
+#: (achiever, fact) pairs, by fact in list order, as local numbers (Compiled.pairs).
+Pairs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def gather(start: np.ndarray, index: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -158,22 +164,28 @@ class Compiled:
                     users[i].append(j)
             achievers = [[here[b] for b in self.achievers[f] if b in here] for f in order]
             return Local(alist, order, pre_lists, adds, users, achievers)
+        pairs = pre, user, achiever, fact = self.pairs(alist, order)
+        return Local(alist, order, _grouped(pre, user, n), _grouped(fact, achiever, n),
+                     _grouped(user, pre, nf), _grouped(achiever, fact, nf), pairs)
+
+    def pairs(self, acts: list[int], facts: list[int]) -> Pairs:
+        """For the actions ``acts`` and facts ``facts`` (sorted), numbered locally: each
+        precondition of an action that is one of ``facts`` (others hold from the start) as
+        (fact, action), by action in list order; and each achiever of a fact among
+        ``acts`` as (action, fact), by fact in list order. numpy over :meth:`tables`."""
         ach_start, ach_index, pre_start, pre_index = self.tables()
-        acts_arr, facts_arr = np.array(alist, dtype=np.int64), np.array(order, dtype=np.int64)
+        acts_arr, facts_arr = np.array(acts, dtype=np.int64), np.array(facts, dtype=np.int64)
         colmap = np.full(len(self.actions), -1, dtype=np.int64)
-        colmap[acts_arr] = np.arange(n)
+        colmap[acts_arr] = np.arange(len(acts))
         fmap = np.full(len(self.facts), -1, dtype=np.int64)
-        fmap[facts_arr] = np.arange(nf)
-        pre, user = gather(pre_start, pre_index, acts_arr)  # by action, in list order
+        fmap[facts_arr] = np.arange(len(facts))
+        pre, user = gather(pre_start, pre_index, acts_arr)
         pre = fmap[pre]
         inside = pre >= 0  # else held from the start
-        pre, user = pre[inside], user[inside]
-        achiever, fact = gather(ach_start, ach_index, facts_arr)  # by fact, in list order
+        achiever, fact = gather(ach_start, ach_index, facts_arr)
         achiever = colmap[achiever]
-        inside = achiever >= 0
-        achiever, fact = achiever[inside], fact[inside]
-        return Local(alist, order, _grouped(pre, user, n), _grouped(fact, achiever, n),
-                     _grouped(user, pre, nf), _grouped(achiever, fact, nf))
+        kept = achiever >= 0
+        return pre[inside], user[inside], achiever[kept], fact[kept]
 
     def fact(self, key: Fact) -> int:
         fid = self.fact_id.get(key)

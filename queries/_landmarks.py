@@ -33,6 +33,7 @@ catalogs, where it was 10-25% below.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -60,7 +61,6 @@ def landmarks(cp: Compiled, acts: set[int], facts: set[int], goals: set[int],
     if problem is None:
         problem = cp.local(acts, facts)
     order, alist = problem.facts, problem.acts
-    where = {f: i for i, f in enumerate(order)}  # fact -> its bit
     pre, adds, users, achievers = problem.pre, problem.adds, problem.users, problem.achievers
     missing = [len(p) for p in pre]
     full = (1 << len(order)) - 1
@@ -107,8 +107,8 @@ def landmarks(cp: Compiled, acts: set[int], facts: set[int], goals: set[int],
     out = Landmarks(dead={alist[j] for j, v in enumerate(lm_a) if v is None})
     used = 0
     for g in goals:
-        at = where.get(g)
-        if at is not None:
+        at = bisect_left(order, g)  # the goal's bit: ``order`` is sorted
+        if at < len(order) and order[at] == g:
             used |= lm_f[at] or 0
     out.used = {order[i] for i in range(len(order)) if used >> i & 1}
     for j, known in enumerate(lm_a):

@@ -65,7 +65,7 @@ import highspy
 import numpy as np
 
 from graph.models import whole_months
-from queries._compile import PLAIN_MAX, Compiled, Local, gather
+from queries._compile import PLAIN_MAX, Compiled, Local
 from queries._landmarks import Landmarks
 from queries._lmcut import lm_cut
 from queries._narrow import MIN_COLUMNS, narrow, tighten
@@ -319,9 +319,10 @@ class Model:
         model (row starts, one more than the facts, and column indices: the fact's ``u``
         column first, then its achievers' columns in catalog order), and the pairs (``u``
         column, action column) of every precondition of a model action that is a model
-        fact. Small models use plain loops, larger ones numpy over the catalog's tables
-        (:meth:`Compiled.tables`): 0.17 against 0.87 ms at 1,000 courses, 1.2 against
-        9.7 ms at 10,000."""
+        fact. Small models use plain loops, larger ones the local pairs of
+        :meth:`Compiled.pairs` (numpy over the catalog's tables; the caller's numbered
+        problem has them already): 0.17 against 0.87 ms at 1,000 courses, 1.2 against 9.7
+        ms at 10,000."""
         cp, acts, fact_list, col, ucol = self.cp, self.acts, self.fact_list, self.col, self.ucol
         if len(acts) <= PLAIN_MAX:
             starts, index = [0], []
@@ -336,29 +337,17 @@ class Model:
                         used.append(ucol[f])
                         user.append(col[a])
             return tuple(np.array(v, dtype=np.int32) for v in (starts, index, used, user))
-        ach_start, ach_index, pre_start, pre_index = cp.tables()
         n, nf = len(acts), len(fact_list)
-        acts_arr = np.array(acts, dtype=np.int64)
-        facts_arr = np.array(fact_list, dtype=np.int64)
-        colmap = np.full(len(cp.actions), -1, dtype=np.int64)
-        colmap[acts_arr] = np.arange(n)
-        umap = np.full(len(cp.facts), -1, dtype=np.int64)
-        umap[facts_arr] = n + np.arange(nf)
-        achievers, owner = gather(ach_start, ach_index, facts_arr)
-        bcol = colmap[achievers]
-        keep = bcol >= 0
-        bcol, owner = bcol[keep], owner[keep]
+        problem = self.problem  # numbered already when the caller has it (the same sorted acts and facts)
+        pre_fact, pre_user, bcol, owner = (problem.pairs if problem is not None and problem.pairs is not None
+                                  else cp.pairs(acts, fact_list))
         counts = np.bincount(owner, minlength=nf)
         row_start = np.zeros(nf + 1, dtype=np.int64)
         np.cumsum(counts + 1, out=row_start[1:])
         row_index = np.empty(int(row_start[-1]), dtype=np.int32)
-        row_index[row_start[:-1]] = umap[facts_arr]
+        row_index[row_start[:-1]] = n + np.arange(nf)
         row_index[row_start[owner] + 1 + np.arange(len(bcol)) - np.repeat(np.cumsum(counts) - counts, counts)] = bcol
-        pre, pre_user = gather(pre_start, pre_index, acts_arr)
-        ucols = umap[pre]
-        inside = ucols >= 0  # else held from the start
-        return (row_start.astype(np.int32), row_index, ucols[inside].astype(np.int32),
-                pre_user[inside].astype(np.int32))
+        return row_start.astype(np.int32), row_index, (n + pre_fact).astype(np.int32), pre_user.astype(np.int32)
 
     def add_cuts(self, max_cuts: int | None = None) -> int:
         """Add a row ``sum of x[a] >= 1`` for each of up to ``max_cuts`` (``LM_CUTS``) landmarks from
