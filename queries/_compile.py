@@ -126,6 +126,7 @@ class Compiled:
     _tables: tuple[Any, ...] | None = None  # see tables()
     _reach_tables: tuple[Any, ...] | None = None  # see reach_tables()
     step_sets: StepSets | None = None  # actions' effects and preconditions as sets (queries._prune), lazily
+    dominance: dict[bool, Any] | None = None  # candidate pairs for dominance (queries._prune), by hours or not, lazily
     per_constraints: Lru[tuple[object, ...], Any] = field(default_factory=lambda: Lru(256))  # queries.planner
 
     def tables(self) -> tuple[Any, ...]:

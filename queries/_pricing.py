@@ -14,7 +14,7 @@ the planner may assume about it:
   for relaxed bounds and pruning;
 * :meth:`Billing.alone` is the least any route containing the step pays;
 * :meth:`Billing.cheaper` says when one step costs no more than another in
-  every route (for dominance);
+  every route (for dominance; :meth:`Billing.cheaper_pairs` on arrays);
 * :meth:`Billing.price` writes each step's share and how it was worked out.
 
 Under ``free_only`` nothing is paid: courses are audited, so subscriptions
@@ -23,7 +23,10 @@ bill nothing.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+
+import numpy as np
 
 from graph.catalog import Catalog
 from graph.models import WEEKS_PER_MONTH, money, whole_months
@@ -107,6 +110,23 @@ class Billing:
         if ib is not None and ib == ia:
             return self.once[b] <= self.once[a] and self.hours[b] <= self.hours[a]
         return self.alone(b) <= self.once[a]
+
+    def cheaper_pairs(self, b: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """:meth:`cheaper` for each pair ``(b[i], a[i])`` of action numbers."""
+        once, hours, alone, sub = self._arrays
+        same = (sub[b] == sub[a]) & (sub[b] >= 0)
+        return np.where(same, (once[b] <= once[a]) & (hours[b] <= hours[a]), alone[b] <= once[a])
+
+    @functools.cached_property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per action: one-time price, hours, :meth:`alone` and subscription (-1: none), once."""
+        once = np.array(self.once, dtype=np.float64)
+        alone = once.copy()
+        sub = np.full(len(self.once), -1, dtype=np.int64)
+        for a, i in self.sub_of.items():
+            sub[a] = i
+            alone[a] = self.alone(a)
+        return once, np.array(self.hours, dtype=np.float64), alone, sub
 
     # -- what the plan shows --------------------------------------------------------------
     def price(self, steps: list[Step], action_of: dict[str, int]) -> list[SubscriptionCost]:

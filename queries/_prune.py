@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -143,7 +144,9 @@ def _relevant_layers(cp: Compiled, goals: Iterable[int], initial: set[int], usab
 
 def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], keep: set[int],
               primary: list[float], cost: list[float], *, by_hours: bool = True, by_cost: bool = True,
-              cheaper: Callable[[int, int], bool] | None = None, exact: bool = True) -> set[int]:
+              cheaper: Callable[[int, int], bool] | None = None,
+              cheaper_pairs: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+              exact: bool = True) -> set[int]:
     """Steps that another relevant step dominates (see the module docstring).
 
     ``primary`` is each action's cost in the request's objective, ``cost`` its
@@ -155,8 +158,20 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
     shares of it (monthly billing prorated), so two steps may cost the same in
     a route whatever their shares: a step then only dominates one after it in
     id order, and ties still go to the smaller id. A precondition also counts as held when the same
-    skill at a higher level is.
+    skill at a higher level is. ``cheaper_pairs(b, a)`` is ``cheaper`` on arrays of
+    action numbers (the numpy path for large catalogs needs it when ``cheaper`` is given).
+
+    Every step that some relevant step dominates is returned, whether or not its
+    dominator is dominated in turn: replacing a dominated step in an optimal route
+    by its dominator gives a route no worse, with a smaller (primary, rank) step
+    in its place, so repeated replacement ends in an optimal route of undominated
+    steps. The order the steps are looked at therefore does not matter.
     """
+    if len(cp.actions) >= NUMPY_ACTIONS and not (by_cost and cheaper is not None and cheaper_pairs is None):
+        table = _dominance_table(cp, by_hours)
+        if table is not None:
+            return _dominated_pairs(cp, table, acts, facts, initial, keep, primary, cost, by_hours=by_hours,
+                                    by_cost=by_cost, cheaper_pairs=cheaper_pairs, exact=exact)
     adds, pres, implied, cheapest = _step_sets(cp)
     steps = {ai for ai in acts if cp.actions[ai].is_step}
     own: dict[int, frozenset[int]] = {}  # a step's preconditions not held from the start, as needed
@@ -178,7 +193,7 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
             b = cp.actions[bi]
             if by_hours and b.hours > a.hours:
                 break
-            if bi == ai or bi not in steps or bi in out:
+            if bi == ai or bi not in steps:
                 continue
             if by_cost and not (cheaper(bi, ai) if cheaper is not None else cost[bi] <= cost[ai]):
                 continue
@@ -213,6 +228,172 @@ def _step_sets(cp: Compiled) -> StepSets:
         by_hours = [sorted(x, key=lambda b: (cp.actions[b].hours, b)) for x in cp.achievers]
         cp.step_sets = (adds, pres, implied, by_hours)
     return cp.step_sets
+
+
+#: The numpy path of :func:`dominated` is used when the catalog's candidate pairs (two
+#: steps adding a common fact) number at most this many, counted with repeats
+#: (the sum over facts of the square of their step achievers).
+DOMINANCE_PAIRS_MAX = 5_000_000
+
+
+@dataclass(frozen=True)
+class DominanceTable:
+    """Per catalog, once: every pair of steps ``(a, b)`` that add a common fact, as the
+    candidates for ``b`` dominating ``a``, with what each pair's check needs beyond
+    numbers, as bit sets over positions in an action's own lists: ``missing``, the
+    effects of ``a`` (positions in its ``add``) that ``b`` does not add, and
+    ``extra``, the preconditions of ``b`` (positions in its ``pre``) that ``a``'s do
+    not imply. ``b`` dominates ``a`` only when none of ``missing`` is relevant and
+    all of ``extra`` are held from the start."""
+
+    a: np.ndarray
+    b: np.ndarray  # (with hours compared: only where b takes no longer than a)
+    missing: np.ndarray  # uint64 per pair
+    extra: np.ndarray  # uint64 per pair
+    hours: np.ndarray  # per action
+    rank: np.ndarray  # per action
+    step: np.ndarray  # per action: a step (course or exam)
+
+
+def _dominance_table(cp: Compiled, by_hours: bool) -> DominanceTable | None:
+    """The catalog's :class:`DominanceTable`, built once (``by_hours``: only the pairs
+    where ``b`` takes no longer than ``a``); None when it would be too large
+    (``DOMINANCE_PAIRS_MAX``) or an action has more than 64 effects or preconditions."""
+    if cp.dominance is None:
+        cp.dominance = {}
+    if by_hours not in cp.dominance:
+        cp.dominance[by_hours] = _build_dominance_table(cp, by_hours)
+    table: DominanceTable | None = cp.dominance[by_hours]
+    return table
+
+
+def _build_dominance_table(cp: Compiled, by_hours: bool) -> DominanceTable | None:
+    ach_start, ach_index, pre_start, pre_index = cp.tables()
+    _, _, add_start, add_index, _, _ = cp.reach_tables()
+    na, nf = len(cp.actions), len(cp.facts)
+    if na == 0 or max(np.diff(add_start).max(), np.diff(pre_start).max()) > 64:
+        return None
+    step = np.array([a.is_step for a in cp.actions], dtype=bool)
+    fact_of = np.repeat(np.arange(nf, dtype=np.int64), np.diff(ach_start))
+    kept = step[ach_index]
+    group, member = fact_of[kept], ach_index[kept]  # each fact's step achievers, fact by fact
+    size = np.bincount(group, minlength=nf)
+    if int((size * size).sum()) > DOMINANCE_PAIRS_MAX:
+        return None
+    first = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(size)])[group]  # its group's first entry
+    repeat = size[group]
+    a = np.repeat(member, repeat)  # each achiever against every achiever of the same fact
+    before = np.cumsum(repeat) - repeat
+    b = member[np.repeat(first - before, repeat) + np.arange(int(repeat.sum()))]
+    key = np.sort((a * na + b)[a != b])
+    key = key[np.concatenate([key[:1] >= 0, key[1:] != key[:-1]])]  # each pair once
+    a, b = key // na, key % na  # by a, then b
+    hours = np.array([x.hours for x in cp.actions])
+    if by_hours:  # b may dominate a only when it takes no longer
+        shorter = hours[b] <= hours[a]
+        a, b = a[shorter], b[shorter]
+    adds = np.sort(np.repeat(np.arange(na, dtype=np.int64), np.diff(add_start)) * nf + add_index)
+    by_b = np.argsort(b, kind="stable")  # the lookups below in b's order: nearly sorted keys
+    effect, pair = gather(add_start, add_index, a[by_b])  # a's effects ...
+    lacks = ~_member(adds, b[by_b][pair] * nf + effect)
+    missing = np.empty(len(a), dtype=np.uint64)
+    missing[by_b] = _bits(lacks, _positions(add_start, a[by_b]), pair, len(a))  # ... b does not add
+    need, pair = gather(pre_start, pre_index, b)  # b's preconditions ...
+    lacks = ~_member(_implied_keys(cp, pre_start, pre_index), a[pair] * nf + need)
+    extra = _bits(lacks, _positions(pre_start, b), pair, len(a))  # ... a's do not imply
+    return DominanceTable(a, b, missing, extra, hours, np.array([x.rank for x in cp.actions], dtype=np.int64), step)
+
+
+def _implied_keys(cp: Compiled, pre_start: np.ndarray, pre_index: np.ndarray) -> np.ndarray:
+    """``action * facts + fact`` for each precondition of each action and each lower
+    level of a skill precondition, sorted (``_step_sets``'s ``implied``, as keys)."""
+    nf = len(cp.facts)
+    lower: list[list[int]] = []
+    for key in cp.facts:  # each fact's lower levels that are facts of the catalog
+        below = []
+        if key[0] == "skill":
+            below = [f for k in range(1, key[2]) if (f := cp.fact_id.get(("skill", key[1], k))) is not None]
+        lower.append(below)
+    low_start = np.zeros(nf + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in lower], out=low_start[1:])
+    low_index = np.fromiter((f for x in lower for f in x), dtype=np.int64, count=int(low_start[-1]))
+    owner = np.repeat(np.arange(len(cp.actions), dtype=np.int64), np.diff(pre_start))
+    implied, at = gather(low_start, low_index, pre_index)
+    return np.unique(np.concatenate([owner * nf + pre_index, owner[at] * nf + implied]))
+
+
+def _positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """For :func:`gather` of rows ``keys``: each entry's position within its row."""
+    lens = start[keys + 1] - start[keys]
+    before = np.cumsum(lens) - lens
+    return np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(before, lens)
+
+
+def _bits(mask: np.ndarray, position: np.ndarray, row: np.ndarray, rows: int) -> np.ndarray:
+    """Per row (0..rows-1, ``row`` in order), the bit set of the ``position``s where ``mask`` holds."""
+    return _row_sums(np.where(mask, np.left_shift(np.uint64(1), position.astype(np.uint64)), np.uint64(0)),
+                     np.searchsorted(row, np.arange(rows + 1)))
+
+
+def _row_sums(bits: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Each row's sum of ``bits`` (distinct powers of two within a row: their union) for row
+    ``starts``. The running sum wraps around 2**64; the differences are still exact."""
+    total = np.zeros(len(bits) + 1, dtype=np.uint64)
+    np.cumsum(bits, out=total[1:])
+    return total[start[1:]] - total[start[:-1]]
+
+
+def _member(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Whether each of ``keys`` is one of ``known`` (sorted). Fastest when ``keys`` are
+    nearly sorted too."""
+    if not len(known):
+        return np.zeros(len(keys), dtype=bool)
+    return known[np.minimum(np.searchsorted(known, keys), len(known) - 1)] == keys
+
+
+def _held_bits(start: np.ndarray, index: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per action, the bit set of positions in its row (``start``, ``index``) whose fact is in ``mask``."""
+    position = np.arange(len(index), dtype=np.int64) - np.repeat(start[:-1], np.diff(start))
+    bits = np.where(mask[index], np.left_shift(np.uint64(1), position.astype(np.uint64)), np.uint64(0))
+    return _row_sums(bits, start)
+
+
+def _dominated_pairs(cp: Compiled, t: DominanceTable, acts: set[int], facts: set[int], initial: set[int],
+                     keep: set[int], primary: list[float], cost: list[float], *, by_hours: bool, by_cost: bool,
+                     cheaper_pairs: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
+                     exact: bool) -> set[int]:
+    """:func:`dominated` on the catalog's candidate pairs, all at once."""
+    na, nf = len(cp.actions), len(cp.facts)
+    inside = np.zeros(na, dtype=bool)
+    inside[np.fromiter(acts, dtype=np.int64, count=len(acts))] = True
+    inside &= t.step
+    loser = inside.copy()
+    if keep:
+        loser[np.fromiter(keep, dtype=np.int64, count=len(keep))] = False
+    idx = np.flatnonzero(loser[t.a] & inside[t.b])
+    a, b = t.a[idx], t.b[idx]
+    ok = np.ones(len(idx), dtype=bool)  # (by_hours: the table holds only pairs where b takes no longer)
+    if by_cost:
+        if cheaper_pairs is not None:
+            ok &= cheaper_pairs(b, a)
+        else:
+            price = np.asarray(cost, dtype=np.float64)
+            ok &= price[b] <= price[a]
+    value = np.asarray(primary, dtype=np.float64)
+    pb, pa, rb, ra = value[b], value[a], t.rank[b], t.rank[a]
+    ok &= ((pb < pa) | ((pb == pa) & (rb < ra))) if exact else ((pb <= pa) & (rb < ra))
+    idx, a, b = idx[ok], a[ok], b[ok]
+    _, _, pre_start, pre_index = cp.tables()
+    _, _, add_start, add_index, _, _ = cp.reach_tables()
+    relevant_fact = np.zeros(nf, dtype=bool)
+    relevant_fact[np.fromiter(facts, dtype=np.int64, count=len(facts))] = True
+    held = np.zeros(nf, dtype=bool)
+    held[np.fromiter(initial, dtype=np.int64, count=len(initial))] = True
+    useful = _held_bits(add_start, add_index, relevant_fact)  # per action: its relevant effects
+    given = _held_bits(pre_start, pre_index, held)  # per action: its preconditions held from the start
+    # b adds every relevant effect of a, and needs nothing a's preconditions do not give
+    good = ((t.missing[idx] & useful[a]) == 0) & ((t.extra[idx] & ~given[b]) == 0) & (useful[a] != 0)
+    return set(np.unique(a[good]).tolist())
 
 
 def relaxed_costs(cp: Compiled, initial: set[int], usable: list[bool], cost: list[float],

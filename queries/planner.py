@@ -444,6 +444,7 @@ class _Planner:
         if not req.alternatives and large_problem(acts):
             drop = dominated(cp, acts, facts, self.initial, must, self.primary, self.cost,
                              by_hours=req.weighs_hours, by_cost=req.weighs_cost, cheaper=self.billing.cheaper,
+                             cheaper_pairs=self.billing.cheaper_pairs,
                              exact=not (req.prices_months and self.billing.subs))
             if drop:
                 usable = [u and i not in drop for i, u in enumerate(usable)]

@@ -128,6 +128,16 @@ def test_the_same_with_dominance_greedy_start_and_mip_only(seed: int, monkeypatc
     _valid_and_optimal(seed)
 
 
+@pytest.mark.parametrize("seed", SEEDS[1::4])
+def test_the_same_with_pruning_on_numpy(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large catalogs prune on numpy (reachability, relevance, and dominance on the
+    catalog's candidate pairs); here every catalog does, with dominance on."""
+    monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
+    monkeypatch.setattr(prune_module, "NUMPY_ACTIONS", 0)
+    monkeypatch.setattr(solver_module, "relaxation_route", lambda model, lp=None: None)
+    _valid_and_optimal(seed)
+
+
 @pytest.mark.parametrize("seed", SEEDS[1::3])
 def test_the_same_with_every_model_narrowed(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Large models are narrowed first (queries._narrow: the LP, a route from its
