@@ -10,8 +10,11 @@ nothing and 15 ms from the optimum. The greedy start (``queries._prune``) is
    off: 1-10 ms here). Its optimum is
    within a few percent of the integer one, thanks to the landmark rows.
 2. A route is searched among the actions the LP uses (its support) and those
-   of the start, when the caller gives one: the same integer model with every
-   other action's column at 0. That is a small MIP; on the 29 requests its
+   of the start, when the caller gives one: the same integer model over those
+   actions alone (``Model.restricted``; without the landmark rows and cuts,
+   which hold for every route and only tighten the LP). That is a small MIP
+   (100-200 columns at 10,000 courses, 3.4 times faster than the whole model
+   with every other column at 0, with the same answers); on the 29 requests its
    answer was the optimum 17 times, and 1-7% dearer otherwise (so the planner
    makes no greedy start for a model it narrows). An answer with a cycle of
    support is completed into a route by the caller (``Model.repair``); with
@@ -104,24 +107,26 @@ def _valued(model: Model, route: set[int] | None, held: Held) -> tuple[float, se
 
 def _support_route(model: Model, lp: LpOptimum, start: set[int] | None, deadline: float) -> set[int] | None:
     """The model's optimum with only the actions the LP uses and ``start``'s: a small
-    MIP. An answer with a cycle of support goes through ``model.repair``."""
-    h, n = model.h, len(model.acts)
+    MIP, on a model of those actions alone (``Model.restricted``: HiGHS's presolve
+    then reads 100-200 columns, not the whole model with the others fixed at 0). An
+    answer with a cycle of support goes through ``model.repair``."""
+    n = len(model.acts)
     keep = lp.x[:n] > 1e-9
     for a in start or ():
         if a in model.col:
             keep[model.col[a]] = True
-    off = np.flatnonzero(~keep & (model.col_upper[:n] > 0)).astype(np.int32)
-    zeros = np.zeros(len(off))
-    h.changeColsBounds(len(off), off, zeros, zeros)
+    keep &= model.col_upper[:n] > 0
+    sub = model.restricted({model.acts[j] for j in np.flatnonzero(keep)})
     try:
-        model.integral(True)
-        h.setOptionValue("presolve", "choose")
-        model._start(start)
-        now = time.perf_counter()
-        raw = model._run(min(deadline, now + SUPPORT_SHARE * model.time_limit))
+        if sub.weighted is None:  # not when the whole model has a single weighted solve: it is larger
+            return None
+        sub.integral(True)
+        sub.h.changeColsCost(len(sub.cost_cols), sub.cost_cols, sub.weighted)
+        sub.h.setOptionValue("presolve", "choose")
+        sub._start({a for a in start or () if a in sub.col} or None)
+        raw = sub._run(min(deadline, time.perf_counter() + SUPPORT_SHARE * model.time_limit))
     finally:
-        h.changeColsBounds(len(off), off, zeros, model.col_upper[off])
-        h.clearSolver()
+        sub.release()
     if raw.status not in ("optimal", "feasible"):
         return None
     if not model.unsupported(raw.chosen):

@@ -219,6 +219,8 @@ class Model:
         self.primary = primary
         self.time_limit = time_limit
         self.budget = budget
+        # what restricted() needs to build the same model over fewer actions
+        self._given = (set(facts), set(must), cost, max_hours, list(months))
         self.steps = [a for a in self.acts if cp.actions[a].is_step]
         col: dict[int, int] = {a: i for i, a in enumerate(self.acts)}
         self.col = col
@@ -370,6 +372,19 @@ class Model:
             self.h.addRows(len(cuts), np.ones(len(cuts)), np.full(len(cuts), _INF), len(index), starts, index,
                            np.ones(len(index)))
         return len(cuts)
+
+    def restricted(self, acts: set[int]) -> Model:
+        """The same model (costs, caps, subscriptions, goals) over ``acts`` only, a
+        subset of this model's actions: its routes are this model's routes that take
+        no other action. Without landmarks or cuts: it is small (the LP's support)."""
+        facts, must, cost, max_hours, months = self._given
+        needed = set(self.goals)
+        for a in acts:
+            needed.update(self.cp.actions[a].pre)
+        mine = needed & facts  # its preconditions that do not hold from the start, and the goals
+        return Model(self.cp, acts, mine, self.goals, must & acts, self.primary, self.hours, cost,
+                     budget=self.budget, max_hours=max_hours, time_limit=self.time_limit, months=months,
+                     months_in_primary=self.months_in_primary)
 
     def release(self) -> None:
         """Hand the HiGHS instance back for this thread's next model; the model cannot
