@@ -374,15 +374,17 @@ class Model:
         return len(cuts)
 
     def restricted(self, acts: set[int]) -> Model:
-        """The same model (costs, caps, subscriptions, goals) over ``acts`` only, a
-        subset of this model's actions: its routes are this model's routes that take
-        no other action. Without landmarks or cuts: it is small (the LP's support)."""
+        """The same model (costs, caps, subscriptions, goals, steps a route must take)
+        over ``acts`` and the steps it must take only, a subset of this model's actions:
+        its routes are this model's routes that take no other action. Without landmarks
+        or cuts: it is meant to be small (the LP's support)."""
         facts, must, cost, max_hours, months = self._given
+        acts = acts | must
         needed = set(self.goals)
         for a in acts:
             needed.update(self.cp.actions[a].pre)
         mine = needed & facts  # its preconditions that do not hold from the start, and the goals
-        return Model(self.cp, acts, mine, self.goals, must & acts, self.primary, self.hours, cost,
+        return Model(self.cp, acts, mine, self.goals, must, self.primary, self.hours, cost,
                      budget=self.budget, max_hours=max_hours, time_limit=self.time_limit, months=months,
                      months_in_primary=self.months_in_primary)
 

@@ -157,3 +157,39 @@ def test_a_cheaper_route_fixes_again_and_the_optimum_stays(monkeypatch: pytest.M
             assert got.status == "optimal" and _weighted(model, got.chosen) == _weighted(whole, best.chosen), seed
             checked += 1
     assert checked > 100 and tightened > 50, (checked, tightened)
+
+
+def test_a_restricted_model_holds_exactly_the_routes_within_its_actions() -> None:
+    """``Model.restricted`` (the support search's model): over the actions of the whole
+    model's optimum it has the same optimum; without one of that route's steps (one it
+    need not take) it costs at least as much, and its answer is a route of the whole
+    model."""
+    same = dearer = 0
+    for seed in SEEDS[:60]:
+        for model in _models(seed):
+            best = model.solve()
+            if best.status != "optimal" or not best.chosen:
+                continue
+            sub = model.restricted(set(best.chosen))
+            try:
+                again = sub.solve()
+            finally:
+                sub.release()
+            assert again.status == "optimal" and again.value == pytest.approx(best.value), seed
+            same += 1
+            must = model._given[1]
+            steps = sorted(a for a in best.chosen if model.cp.actions[a].is_step and a not in must)
+            if not steps or len(model.acts) == 1:
+                continue  # (a model of no actions is one of no goals: solve() answers it without HiGHS)
+            smaller = model.restricted(set(model.acts) - {steps[0]})
+            try:
+                other = smaller.solve()
+            finally:
+                smaller.release()
+            if other.status == "optimal":
+                assert other.value is not None and best.value is not None
+                assert other.value >= best.value - 1e-9, seed
+                assert steps[0] not in other.chosen
+                assert not model.unsupported(other.chosen)  # a route of the whole model too
+                dearer += other.value > best.value + 1e-9
+    assert same > 100 and dearer > 10, (same, dearer)
