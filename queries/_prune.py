@@ -174,8 +174,8 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
     if len(cp.actions) >= NUMPY_ACTIONS and not (by_cost and cheaper is not None and cheaper_pairs is None):
         table = _dominance_table(cp, by_hours)
         if table is not None:
-            return _dominated_pairs(cp, table, acts, facts, initial, keep, primary, cost, by_hours=by_hours,
-                                    by_cost=by_cost, cheaper_pairs=cheaper_pairs, exact=exact)
+            return _dominated_pairs(cp, table, acts, facts, initial, keep, primary, cost, by_cost=by_cost,
+                                    cheaper_pairs=cheaper_pairs, exact=exact)
     adds, pres, implied, cheapest = _step_sets(cp)
     steps = {ai for ai in acts if cp.actions[ai].is_step}
     own: dict[int, frozenset[int]] = {}  # a step's preconditions not held from the start, as needed
@@ -254,7 +254,6 @@ class DominanceTable:
     b: np.ndarray  # (with hours compared: only where b takes no longer than a)
     missing: np.ndarray  # uint64 per pair
     extra: np.ndarray  # uint64 per pair
-    hours: np.ndarray  # per action
     rank: np.ndarray  # per action
     step: np.ndarray  # per action: a step (course or exam)
 
@@ -305,7 +304,7 @@ def _build_dominance_table(cp: Compiled, by_hours: bool) -> DominanceTable | Non
     need, pair = gather(pre_start, pre_index, b)  # b's preconditions ...
     lacks = ~_member(_implied_keys(cp, pre_start, pre_index), a[pair] * nf + need)
     extra = _bits(lacks, _positions(pre_start, b), pair, len(a))  # ... a's do not imply
-    return DominanceTable(a, b, missing, extra, hours, np.array([x.rank for x in cp.actions], dtype=np.int64), step)
+    return DominanceTable(a, b, missing, extra, np.array([x.rank for x in cp.actions], dtype=np.int64), step)
 
 
 def _implied_keys(cp: Compiled, pre_start: np.ndarray, pre_index: np.ndarray) -> np.ndarray:
@@ -363,10 +362,11 @@ def _held_bits(start: np.ndarray, index: np.ndarray, mask: np.ndarray) -> np.nda
 
 
 def _dominated_pairs(cp: Compiled, t: DominanceTable, acts: set[int], facts: set[int], initial: set[int],
-                     keep: set[int], primary: list[float], cost: list[float], *, by_hours: bool, by_cost: bool,
+                     keep: set[int], primary: list[float], cost: list[float], *, by_cost: bool,
                      cheaper_pairs: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
                      exact: bool) -> set[int]:
-    """:func:`dominated` on the catalog's candidate pairs, all at once."""
+    """:func:`dominated` on the catalog's candidate pairs ``t`` (with hours compared, the
+    table holds only the pairs where ``b`` takes no longer), all at once."""
     na, nf = len(cp.actions), len(cp.facts)
     inside = np.zeros(na, dtype=bool)
     inside[np.fromiter(acts, dtype=np.int64, count=len(acts))] = True
@@ -376,7 +376,7 @@ def _dominated_pairs(cp: Compiled, t: DominanceTable, acts: set[int], facts: set
         loser[np.fromiter(keep, dtype=np.int64, count=len(keep))] = False
     idx = np.flatnonzero(loser[t.a] & inside[t.b])
     a, b = t.a[idx], t.b[idx]
-    ok = np.ones(len(idx), dtype=bool)  # (by_hours: the table holds only pairs where b takes no longer)
+    ok = np.ones(len(idx), dtype=bool)
     if by_cost:
         if cheaper_pairs is not None:
             ok &= cheaper_pairs(b, a)
