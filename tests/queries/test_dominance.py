@@ -14,6 +14,7 @@ from queries._prune import dominated, relevant
 from queries.planner import PlanRequest, _Planner
 from tests.queries.hand_catalogs import course, make, skill
 from tests.queries.random_catalogs import random_catalog, random_request
+from tests.queries.test_prune_layers import _both as plain_and_numpy
 
 
 def _both(monkeypatch: pytest.MonkeyPatch, p: _Planner, acts: set[int], facts: set[int], keep: set[int],
@@ -26,13 +27,8 @@ def _both(monkeypatch: pytest.MonkeyPatch, p: _Planner, acts: set[int], facts: s
         return dominated(p.cp, acts, facts, p.initial, keep, p.primary, p.cost, by_hours=by_hours, by_cost=by_cost,
                          cheaper=p.billing.cheaper, cheaper_pairs=p.billing.cheaper_pairs, exact=exact)
 
-    with monkeypatch.context() as m:
-        m.setattr(prune_module, "NUMPY_ACTIONS", 10**9)
-        plain = run()
-    with monkeypatch.context() as m:
-        m.setattr(prune_module, "NUMPY_ACTIONS", 0)
-        pairs = run()
-        assert p.cp.dominance is not None and p.cp.dominance.get(by_hours) is not None  # the numpy path ran
+    plain, pairs = plain_and_numpy(monkeypatch, run)
+    assert p.cp.dominance is not None and p.cp.dominance.get(by_hours) is not None  # the numpy path ran
     return plain, pairs
 
 
