@@ -134,6 +134,7 @@ def test_the_same_with_pruning_on_numpy(seed: int, monkeypatch: pytest.MonkeyPat
     catalog's candidate pairs); here every catalog does, with dominance on."""
     monkeypatch.setattr(prune_module, "SMALL_PROBLEM", 0)
     monkeypatch.setattr(prune_module, "NUMPY_ACTIONS", 0)
+    monkeypatch.setattr(prune_module, "DOMINANCE_NUMPY_ACTIONS", 0)
     monkeypatch.setattr(solver_module, "relaxation_route", lambda model, lp=None: None)
     _valid_and_optimal(seed)
 

@@ -85,7 +85,7 @@ def test_a_dominated_dominator_still_drops_what_it_dominates(numpy_actions: int,
     two are dropped, whichever is looked at first (the answer does not depend on order)."""
     cat = make(skills=[skill("s")], courses=[course(f"c{i}", h, teaches=["s"]) for i, h in enumerate([30, 20, 10])],
                roles=[{"id": "r", "title": "R", "needs": ["s"]}])
-    monkeypatch.setattr(prune_module, "NUMPY_ACTIONS", numpy_actions)
+    monkeypatch.setattr(prune_module, "DOMINANCE_NUMPY_ACTIONS", numpy_actions)
     p = _Planner(cat, PlanRequest(role="r"))
     goals = {fid for _, fid in p.goal_items if fid is not None}
     facts, acts = relevant(p.cp, goals, p.initial, p.usable)

@@ -19,12 +19,14 @@ T = TypeVar("T")
 
 
 def _both(monkeypatch: pytest.MonkeyPatch, run: Callable[[], T]) -> tuple[T, T]:
-    """``run()`` with the plain versions, then with the numpy layers."""
+    """``run()`` with the plain versions, then on numpy (layers, and dominance on the candidate pairs)."""
     with monkeypatch.context() as m:
         m.setattr(prune_module, "NUMPY_ACTIONS", 10**9)
+        m.setattr(prune_module, "DOMINANCE_NUMPY_ACTIONS", 10**9)
         plain = run()
     with monkeypatch.context() as m:
         m.setattr(prune_module, "NUMPY_ACTIONS", 0)
+        m.setattr(prune_module, "DOMINANCE_NUMPY_ACTIONS", 0)
         layers = run()
     return plain, layers
 
