@@ -29,6 +29,7 @@ import numpy as np
 from graph.catalog import Catalog
 from graph.lru import Lru
 from graph.models import AnyOf, CertRef, SkillLevel, format_level_ref
+from queries.simulate import prepare
 
 __all__ = ["STEP_KINDS", "Action", "Compiled", "Fact", "StepSets", "compiled", "derive", "fact_label"]
 
@@ -211,6 +212,7 @@ def compiled(catalog: Catalog) -> Compiled:
 def _compile_settled(catalog: Catalog) -> Compiled:
     cp = _compile(catalog)
     if len(cp.actions) >= SETTLE_ACTIONS:
+        prepare(catalog)  # the replay's per-catalog lists (65,000 objects at 10,000 courses): settled too
         _settle()
     return cp
 

@@ -84,6 +84,13 @@ def parse_have(catalog: Catalog, have: Iterable[str]) -> State:
     return state
 
 
+def prepare(catalog: Catalog) -> None:
+    """Build what replaying routes on ``catalog`` keeps per catalog now, rather than at
+    the first replay (queries._compile settles a large catalog's objects after this)."""
+    catalog.derived("simulate.course_needs", _course_needs)
+    catalog.derived("simulate.completions", _completions)
+
+
 def unmet_requirements(catalog: Catalog, course: Course, state: State) -> list[str]:
     """Why ``course`` cannot be taken now (empty when it can)."""
     known = catalog.derived("simulate.course_needs", _course_needs).get(course.id)
