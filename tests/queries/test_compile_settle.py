@@ -33,7 +33,7 @@ def test_a_large_catalog_is_settled_and_a_small_one_is_not(unfrozen: None, monke
     tracked = gc.get_objects()
     assert not any(o is cp for o in tracked)  # frozen objects are out of the collector's passes
     # the route replay's per-catalog lists were built first, and are frozen too
-    needs = large.derived("simulate.course_needs", lambda _: pytest.fail("not built before settling"))
+    needs: object = large.derived("simulate.course_needs", lambda _: pytest.fail("not built before settling"))
     assert needs and not any(o is needs for o in tracked)
     compiled(large)  # cached: no second pass
     assert gc.get_freeze_count() == frozen
