@@ -125,10 +125,17 @@ class Compiled:
     cyclic: dict[tuple[str, int], int] | None = None  # the nodes of components of more than one node, lazily
     solved: Lru[Any, Any] | None = None  # proven answers by pruned problem (queries._memo), lazily
     _tables: tuple[Any, ...] | None = None  # see tables()
+    _step_flags: list[bool] | None = None  # see step_flags()
     _reach_tables: tuple[Any, ...] | None = None  # see reach_tables()
     step_sets: StepSets | None = None  # actions' effects and preconditions as sets (queries._prune), lazily
     dominance: dict[bool, Any] | None = None  # candidate pairs for dominance (queries._prune), by hours or not, lazily
     per_constraints: Lru[tuple[object, ...], Any] = field(default_factory=lambda: Lru(256))  # queries.planner
+
+    def step_flags(self) -> list[bool]:
+        """Each action: whether it is a step (course or exam), built once."""
+        if self._step_flags is None:
+            self._step_flags = [a.is_step for a in self.actions]
+        return self._step_flags
 
     def tables(self) -> tuple[Any, ...]:
         """Compressed-row tables, built once: each fact's achievers (starts, actions) and

@@ -221,7 +221,9 @@ class Model:
         self.budget = budget
         # what restricted() needs to build the same model over fewer actions
         self._given = (set(facts), set(must), cost, max_hours, list(months))
-        self.steps = [a for a in self.acts if cp.actions[a].is_step]
+        is_step = cp.step_flags()
+        self.steps = [a for a in self.acts if is_step[a]]
+        self.derived = [a for a in self.acts if not is_step[a]]  # group and award actions
         col: dict[int, int] = {a: i for i, a in enumerate(self.acts)}
         self.col = col
         n = len(self.acts)

@@ -62,10 +62,11 @@ def start_vector(model: Model, chosen: set[int]) -> np.ndarray | None:
     when the steps are not a route of the model (a step missing from it, one
     that cannot be taken, or a goal not reached)."""
     cp, col, ucol = model.cp, model.col, model.ucol
-    steps = {a for a in chosen if cp.actions[a].is_step}
+    is_step = cp.step_flags()
+    steps = {a for a in chosen if is_step[a]}
     if any(a not in col for a in steps):
         return None
-    order, first = replay(model, steps | {a for a in model.acts if not cp.actions[a].is_step})
+    order, first = replay(model, steps.union(model.derived))
     have = set(first)
     if not steps <= set(order) or not all(g in have for g in model.goals):
         return None
@@ -78,6 +79,8 @@ def start_vector(model: Model, chosen: set[int]) -> np.ndarray | None:
         if key in model.first_col:
             x[model.first_col[key]] = 1.0
     comp, tcol = model.comp, model.tcol
+    if not tcol:  # no time labels in the model (yet)
+        return x
     label: dict[tuple[str, int], float] = {}
 
     def action_label(a: int) -> None:
