@@ -241,9 +241,11 @@ def _step_sets(cp: Compiled) -> StepSets:
 DOMINANCE_NUMPY_ACTIONS = 1000
 
 #: The numpy path of :func:`dominated` is used when the catalog's candidate pairs (two
-#: steps adding a common fact) number at most this many, counted with repeats
-#: (the sum over facts of the square of their step achievers).
-DOMINANCE_PAIRS_MAX = 5_000_000
+#: steps adding a common fact) number at most this many, counted with repeats (the sum
+#: over facts of the square of their step achievers): building the table holds a few
+#: arrays of that length and a few times it (the pairs' effects and preconditions), a
+#: few hundred MB at the limit. The synthetic 10,000-course catalog has 604,981.
+DOMINANCE_PAIRS_MAX = 2_000_000
 
 
 @dataclass(frozen=True)

@@ -91,3 +91,18 @@ def test_a_dominated_dominator_still_drops_what_it_dominates(numpy_actions: int,
     facts, acts = relevant(p.cp, goals, p.initial, p.usable)
     out = dominated(p.cp, acts, facts, p.initial, set(), p.primary, p.cost)
     assert {p.cp.actions[a].ref for a in out} == {"c0", "c1"}
+
+
+def test_a_catalog_with_too_many_pairs_keeps_the_plain_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``DOMINANCE_PAIRS_MAX`` no table is built, and the plain loop answers."""
+    cat = synthetic_catalog(120, seed=5)
+    have, role = learners(cat, 1, seed=5)[0]
+    p = _Planner(cat, PlanRequest(have=tuple(have), role=role))
+    goals = {fid for _, fid in p.goal_items if fid is not None and fid not in p.initial}
+    facts, acts = relevant(p.cp, goals, p.initial, p.usable)
+    monkeypatch.setattr(prune_module, "DOMINANCE_NUMPY_ACTIONS", 10**9)
+    plain = dominated(p.cp, acts, facts, p.initial, set(), p.primary, p.cost)
+    monkeypatch.setattr(prune_module, "DOMINANCE_NUMPY_ACTIONS", 0)
+    monkeypatch.setattr(prune_module, "DOMINANCE_PAIRS_MAX", 0)
+    assert dominated(p.cp, acts, facts, p.initial, set(), p.primary, p.cost) == plain
+    assert plain and p.cp.dominance == {True: None}
