@@ -31,7 +31,7 @@ from graph.lru import Lru
 from graph.models import AnyOf, CertRef, SkillLevel, format_level_ref
 from queries.simulate import prepare
 
-__all__ = ["STEP_KINDS", "Action", "Compiled", "Fact", "StepSets", "compiled", "derive", "fact_label"]
+__all__ = ["STEP_KINDS", "Action", "Compiled", "Fact", "StepSets", "compiled", "csr", "derive", "fact_label", "gather"]
 
 Fact = tuple[Any, ...]
 # each action's effects, preconditions, and preconditions with the lower levels they imply; each fact's
@@ -92,7 +92,7 @@ def gather(start: np.ndarray, index: np.ndarray, keys: np.ndarray) -> tuple[np.n
     return index[pos], np.repeat(np.arange(len(keys)), lens)
 
 
-def _csr(rows: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+def csr(rows: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """``rows`` (lists of ints) as a compressed-row table: row starts, one more than the rows, and entries."""
     start = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([len(r) for r in rows], out=start[1:])
@@ -141,7 +141,7 @@ class Compiled:
         """Compressed-row tables, built once: each fact's achievers (starts, actions) and
         each action's preconditions (starts, facts), in their list order, as numpy int64."""
         if self._tables is None:
-            self._tables = _csr(self.achievers) + _csr([a.pre for a in self.actions])
+            self._tables = csr(self.achievers) + csr([a.pre for a in self.actions])
         return self._tables
 
     def reach_tables(self) -> tuple[Any, ...]:
@@ -149,7 +149,7 @@ class Compiled:
         actions), each action's effects (starts, facts), the actions without
         preconditions and each action's number of preconditions, as numpy int64."""
         if self._reach_tables is None:
-            self._reach_tables = (_csr(self.users) + _csr([a.add for a in self.actions])
+            self._reach_tables = (csr(self.users) + csr([a.add for a in self.actions])
                                   + (np.array(self.no_pre, dtype=np.int64), np.array(self.pre_counts, dtype=np.int64)))
         return self._reach_tables
 

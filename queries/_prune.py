@@ -12,12 +12,16 @@ h_max of the goals bounds an answer the solver did not prove.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from queries._compile import Compiled, StepSets, derive, gather
+from queries._compile import Compiled, StepSets, csr, derive, gather
+
+if TYPE_CHECKING:
+    from queries._pricing import Billing
 
 __all__ = ["NUMPY_ACTIONS", "SMALL_PROBLEM", "dominated", "executable", "forward", "greedy_route", "large_problem",
            "maybe_spare", "relaxed_costs", "relevant", "without_redundant"]
@@ -148,22 +152,19 @@ def _relevant_layers(cp: Compiled, goals: Iterable[int], initial: set[int], usab
 
 def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], keep: set[int],
               primary: list[float], cost: list[float], *, by_hours: bool = True, by_cost: bool = True,
-              cheaper: Callable[[int, int], bool] | None = None,
-              cheaper_pairs: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-              exact: bool = True) -> set[int]:
+              billing: Billing | None = None, exact: bool = True) -> set[int]:
     """Steps that another relevant step dominates (see the module docstring).
 
     ``primary`` is each action's cost in the request's objective, ``cost`` its
     cost in USD as this request counts it; hours and
     cost are compared only where they matter (``by_hours``, ``by_cost``: the
-    objective or a cap); ``cheaper(b, a)``, when given, replaces comparing
-    ``cost`` (money that is not a sum of step prices: b must add no more than
-    a to any route's cost). Without ``exact`` the primary values are only
+    objective or a cap); ``billing``, when given, replaces comparing ``cost`` by
+    its ``cheaper(b, a)`` (money that is not a sum of step prices: b must add no
+    more than a to any route's cost; ``cheaper_pairs`` on arrays). Without ``exact`` the primary values are only
     shares of it (monthly billing prorated), so two steps may cost the same in
     a route whatever their shares: a step then only dominates one after it in
     id order, and ties still go to the smaller id. A precondition also counts as held when the same
-    skill at a higher level is. ``cheaper_pairs(b, a)`` is ``cheaper`` on arrays of
-    action numbers (the numpy path for large catalogs needs it when ``cheaper`` is given).
+    skill at a higher level is.
 
     Every step that some relevant step dominates is returned, whether or not its
     dominator is dominated in turn: replacing a dominated step in an optimal route
@@ -171,11 +172,11 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
     in its place, so repeated replacement ends in an optimal route of undominated
     steps. The order the steps are looked at therefore does not matter.
     """
-    if len(cp.actions) >= DOMINANCE_NUMPY_ACTIONS and not (by_cost and cheaper is not None and cheaper_pairs is None):
+    if len(cp.actions) >= DOMINANCE_NUMPY_ACTIONS:
         table = _dominance_table(cp, by_hours)
         if table is not None:
             return _dominated_pairs(cp, table, acts, facts, initial, keep, primary, cost, by_cost=by_cost,
-                                    cheaper_pairs=cheaper_pairs, exact=exact)
+                                    billing=billing, exact=exact)
     adds, pres, implied, cheapest = _step_sets(cp)
     steps = {ai for ai in acts if cp.actions[ai].is_step}
     own: dict[int, frozenset[int]] = {}  # a step's preconditions not held from the start, as needed
@@ -199,7 +200,7 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
                 break
             if bi == ai or bi not in steps:
                 continue
-            if by_cost and not (cheaper(bi, ai) if cheaper is not None else cost[bi] <= cost[ai]):
+            if by_cost and not (billing.cheaper(bi, ai) if billing is not None else cost[bi] <= cost[ai]):
                 continue
             pb, pa = primary[bi], primary[ai]
             if pb > pa or (pb == pa and b.rank > a.rank) or (not exact and b.rank > a.rank):
@@ -213,6 +214,18 @@ def dominated(cp: Compiled, acts: set[int], facts: set[int], initial: set[int], 
     return out
 
 
+def _lower_levels(cp: Compiled) -> list[list[int]]:
+    """Each fact's lower levels that are facts of the catalog (a skill at level 3: the
+    same skill at 1 and 2), which holding it implies."""
+    lower: list[list[int]] = []
+    for key in cp.facts:
+        below = []
+        if key[0] == "skill":
+            below = [f for k in range(1, key[2]) if (f := cp.fact_id.get(("skill", key[1], k))) is not None]
+        lower.append(below)
+    return lower
+
+
 def _step_sets(cp: Compiled) -> StepSets:
     """Per catalog, once: each action's effects and preconditions as sets, its
     preconditions with the lower levels they imply, and each fact's achievers in order
@@ -220,15 +233,8 @@ def _step_sets(cp: Compiled) -> StepSets:
     if cp.step_sets is None:
         adds = [frozenset(a.add) for a in cp.actions]
         pres = [frozenset(a.pre) for a in cp.actions]
-        implied = []
-        for a in cp.actions:
-            more = set(a.pre)
-            for f in a.pre:
-                key = cp.facts[f]
-                if key[0] == "skill":
-                    more.update(lower for k in range(1, key[2])
-                                if (lower := cp.fact_id.get(("skill", key[1], k))) is not None)
-            implied.append(frozenset(more))
+        lower = _lower_levels(cp)
+        implied = [frozenset(a.pre).union(*(lower[f] for f in a.pre)) for a in cp.actions]
         by_hours = [sorted(x, key=lambda b: (cp.actions[b].hours, b)) for x in cp.achievers]
         cp.step_sets = (adds, pres, implied, by_hours)
     return cp.step_sets
@@ -264,6 +270,8 @@ class DominanceTable:
     extra: np.ndarray  # uint64 per pair
     rank: np.ndarray  # per action
     step: np.ndarray  # per action: a step (course or exam)
+    add_bit: np.ndarray  # per entry of the catalog's effect lists (reach_tables): its bit in its row
+    pre_bit: np.ndarray  # per entry of the precondition lists (tables): its bit in its row
 
 
 def _dominance_table(cp: Compiled, by_hours: bool) -> DominanceTable | None:
@@ -284,7 +292,8 @@ def _build_dominance_table(cp: Compiled, by_hours: bool) -> DominanceTable | Non
     na, nf = len(cp.actions), len(cp.facts)
     if na == 0 or max(np.diff(add_start).max(), np.diff(pre_start).max()) > 64:
         return None
-    step = np.array([a.is_step for a in cp.actions], dtype=bool)
+    step = np.array(cp.step_flags(), dtype=bool)
+    add_bit, pre_bit = _row_bits(add_start), _row_bits(pre_start)
     fact_of = np.repeat(np.arange(nf, dtype=np.int64), np.diff(ach_start))
     kept = step[ach_index]
     group, member = fact_of[kept], ach_index[kept]  # each fact's step achievers, fact by fact
@@ -308,42 +317,33 @@ def _build_dominance_table(cp: Compiled, by_hours: bool) -> DominanceTable | Non
     effect, pair = gather(add_start, add_index, a[by_b])  # a's effects ...
     lacks = ~_member(adds, b[by_b][pair] * nf + effect)
     missing = np.empty(len(a), dtype=np.uint64)
-    missing[by_b] = _bits(lacks, _positions(add_start, a[by_b]), pair, len(a))  # ... b does not add
+    missing[by_b] = _bits(lacks, gather(add_start, add_bit, a[by_b])[0], pair, len(a))  # ... b does not add
     need, pair = gather(pre_start, pre_index, b)  # b's preconditions ...
     lacks = ~_member(_implied_keys(cp, pre_start, pre_index), a[pair] * nf + need)
-    extra = _bits(lacks, _positions(pre_start, b), pair, len(a))  # ... a's do not imply
-    return DominanceTable(a, b, missing, extra, np.array([x.rank for x in cp.actions], dtype=np.int64), step)
+    extra = _bits(lacks, gather(pre_start, pre_bit, b)[0], pair, len(a))  # ... a's do not imply
+    return DominanceTable(a, b, missing, extra, np.array([x.rank for x in cp.actions], dtype=np.int64), step,
+                          add_bit, pre_bit)
 
 
 def _implied_keys(cp: Compiled, pre_start: np.ndarray, pre_index: np.ndarray) -> np.ndarray:
     """``action * facts + fact`` for each precondition of each action and each lower
     level of a skill precondition, sorted (``_step_sets``'s ``implied``, as keys)."""
     nf = len(cp.facts)
-    lower: list[list[int]] = []
-    for key in cp.facts:  # each fact's lower levels that are facts of the catalog
-        below = []
-        if key[0] == "skill":
-            below = [f for k in range(1, key[2]) if (f := cp.fact_id.get(("skill", key[1], k))) is not None]
-        lower.append(below)
-    low_start = np.zeros(nf + 1, dtype=np.int64)
-    np.cumsum([len(x) for x in lower], out=low_start[1:])
-    low_index = np.fromiter((f for x in lower for f in x), dtype=np.int64, count=int(low_start[-1]))
+    low_start, low_index = csr(_lower_levels(cp))
     owner = np.repeat(np.arange(len(cp.actions), dtype=np.int64), np.diff(pre_start))
     implied, at = gather(low_start, low_index, pre_index)
     return np.unique(np.concatenate([owner * nf + pre_index, owner[at] * nf + implied]))
 
 
-def _positions(start: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """For :func:`gather` of rows ``keys``: each entry's position within its row."""
-    lens = start[keys + 1] - start[keys]
-    before = np.cumsum(lens) - lens
-    return np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(before, lens)
+def _row_bits(start: np.ndarray) -> np.ndarray:
+    """For each entry of a compressed-row table with row ``start``s: ``1 << its position in its row``."""
+    position = np.arange(int(start[-1]), dtype=np.int64) - np.repeat(start[:-1], np.diff(start))
+    return np.left_shift(np.uint64(1), position.astype(np.uint64))
 
 
-def _bits(mask: np.ndarray, position: np.ndarray, row: np.ndarray, rows: int) -> np.ndarray:
-    """Per row (0..rows-1, ``row`` in order), the bit set of the ``position``s where ``mask`` holds."""
-    return _row_sums(np.where(mask, np.left_shift(np.uint64(1), position.astype(np.uint64)), np.uint64(0)),
-                     np.searchsorted(row, np.arange(rows + 1)))
+def _bits(mask: np.ndarray, bit: np.ndarray, row: np.ndarray, rows: int) -> np.ndarray:
+    """Per row (0..rows-1, ``row`` in order), the union of the ``bit``s where ``mask`` holds."""
+    return _row_sums(np.where(mask, bit, np.uint64(0)), np.searchsorted(row, np.arange(rows + 1)))
 
 
 def _row_sums(bits: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -362,17 +362,15 @@ def _member(known: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return known[np.minimum(np.searchsorted(known, keys), len(known) - 1)] == keys
 
 
-def _held_bits(start: np.ndarray, index: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Per action, the bit set of positions in its row (``start``, ``index``) whose fact is in ``mask``."""
-    position = np.arange(len(index), dtype=np.int64) - np.repeat(start[:-1], np.diff(start))
-    bits = np.where(mask[index], np.left_shift(np.uint64(1), position.astype(np.uint64)), np.uint64(0))
-    return _row_sums(bits, start)
+def _held_bits(start: np.ndarray, index: np.ndarray, bit: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per action, the union of the ``bit``s of the entries in its row (``start``, ``index``)
+    whose fact is in ``mask``."""
+    return _row_sums(np.where(mask[index], bit, np.uint64(0)), start)
 
 
 def _dominated_pairs(cp: Compiled, t: DominanceTable, acts: set[int], facts: set[int], initial: set[int],
                      keep: set[int], primary: list[float], cost: list[float], *, by_cost: bool,
-                     cheaper_pairs: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
-                     exact: bool) -> set[int]:
+                     billing: Billing | None, exact: bool) -> set[int]:
     """:func:`dominated` on the catalog's candidate pairs ``t`` (with hours compared, the
     table holds only the pairs where ``b`` takes no longer), all at once."""
     na, nf = len(cp.actions), len(cp.facts)
@@ -386,8 +384,8 @@ def _dominated_pairs(cp: Compiled, t: DominanceTable, acts: set[int], facts: set
     a, b = t.a[idx], t.b[idx]
     ok = np.ones(len(idx), dtype=bool)
     if by_cost:
-        if cheaper_pairs is not None:
-            ok &= cheaper_pairs(b, a)
+        if billing is not None:
+            ok &= billing.cheaper_pairs(b, a)
         else:
             price = np.asarray(cost, dtype=np.float64)
             ok &= price[b] <= price[a]
@@ -401,8 +399,8 @@ def _dominated_pairs(cp: Compiled, t: DominanceTable, acts: set[int], facts: set
     relevant_fact[np.fromiter(facts, dtype=np.int64, count=len(facts))] = True
     held = np.zeros(nf, dtype=bool)
     held[np.fromiter(initial, dtype=np.int64, count=len(initial))] = True
-    useful = _held_bits(add_start, add_index, relevant_fact)  # per action: its relevant effects
-    given = _held_bits(pre_start, pre_index, held)  # per action: its preconditions held from the start
+    useful = _held_bits(add_start, add_index, t.add_bit, relevant_fact)  # per action: its relevant effects
+    given = _held_bits(pre_start, pre_index, t.pre_bit, held)  # per action: its preconditions held from the start
     # b adds every relevant effect of a, and needs nothing a's preconditions do not give
     good = ((t.missing[idx] & useful[a]) == 0) & ((t.extra[idx] & ~given[b]) == 0) & (useful[a] != 0)
     return set(np.unique(a[good]).tolist())

@@ -219,8 +219,8 @@ class Model:
         self.primary = primary
         self.time_limit = time_limit
         self.budget = budget
-        # what restricted() needs to build the same model over fewer actions
-        self._given = (set(facts), set(must), cost, max_hours, list(months))
+        self.must = set(must)  # steps every route takes (with cost and max_hours: for restricted())
+        self.cost, self.max_hours = cost, max_hours
         is_step = cp.step_flags()
         self.steps = [a for a in self.acts if is_step[a]]
         self.derived = [a for a in self.acts if not is_step[a]]  # group and award actions
@@ -380,14 +380,14 @@ class Model:
         over ``acts`` and the steps it must take only, a subset of this model's actions:
         its routes are this model's routes that take no other action. Without landmarks
         or cuts: it is meant to be small (the LP's support)."""
-        facts, must, cost, max_hours, months = self._given
-        acts = acts | must
+        acts = acts | self.must
         needed = set(self.goals)
         for a in acts:
             needed.update(self.cp.actions[a].pre)
-        mine = needed & facts  # its preconditions that do not hold from the start, and the goals
-        return Model(self.cp, acts, mine, self.goals, must, self.primary, self.hours, cost,
-                     budget=self.budget, max_hours=max_hours, time_limit=self.time_limit, months=months,
+        mine = needed.intersection(self.ucol)  # its preconditions that do not hold from the start, and the goals
+        months = [(usd, per_month, steps) for _, usd, per_month, steps in self.months]
+        return Model(self.cp, acts, mine, self.goals, self.must, self.primary, self.hours, self.cost,
+                     budget=self.budget, max_hours=self.max_hours, time_limit=self.time_limit, months=months,
                      months_in_primary=self.months_in_primary)
 
     def release(self) -> None:

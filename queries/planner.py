@@ -443,8 +443,7 @@ class _Planner:
         # Small problems solve in well under a millisecond with them (queries._prune.SMALL_PROBLEM).
         if not req.alternatives and large_problem(acts):
             drop = dominated(cp, acts, facts, self.initial, must, self.primary, self.cost,
-                             by_hours=req.weighs_hours, by_cost=req.weighs_cost, cheaper=self.billing.cheaper,
-                             cheaper_pairs=self.billing.cheaper_pairs,
+                             by_hours=req.weighs_hours, by_cost=req.weighs_cost, billing=self.billing,
                              exact=not (req.prices_months and self.billing.subs))
             if drop:
                 usable = [u and i not in drop for i, u in enumerate(usable)]

@@ -9,12 +9,13 @@ import random
 import pytest
 
 import queries._prune as prune_module
-from loaders.synthetic import learners, synthetic_catalog
 from queries._prune import dominated, relevant
+from queries.plan_models import Objective
 from queries.planner import PlanRequest, _Planner
 from tests.queries.hand_catalogs import course, make, skill
 from tests.queries.random_catalogs import random_catalog, random_request
 from tests.queries.test_prune_layers import _both as plain_and_numpy
+from tests.queries.test_prune_layers import synthetic_planners
 
 
 def _both(monkeypatch: pytest.MonkeyPatch, p: _Planner, acts: set[int], facts: set[int], keep: set[int],
@@ -25,11 +26,17 @@ def _both(monkeypatch: pytest.MonkeyPatch, p: _Planner, acts: set[int], facts: s
 
     def run() -> set[int]:
         return dominated(p.cp, acts, facts, p.initial, keep, p.primary, p.cost, by_hours=by_hours, by_cost=by_cost,
-                         cheaper=p.billing.cheaper, cheaper_pairs=p.billing.cheaper_pairs, exact=exact)
+                         billing=p.billing, exact=exact)
 
     plain, pairs = plain_and_numpy(monkeypatch, run)
     assert p.cp.dominance is not None and p.cp.dominance.get(by_hours) is not None  # the numpy path ran
     return plain, pairs
+
+
+def _relevant(p: _Planner) -> tuple[set[int], set[int]]:
+    """The relevant facts and actions of planner ``p``'s request (its goals not held)."""
+    goals = {fid for _, fid in p.goal_items if fid is not None and fid not in p.initial}
+    return relevant(p.cp, goals, p.initial, p.usable)
 
 
 FLAGS = [(h, c, e) for h in (True, False) for c in (True, False) for e in (True, False)]  # by_hours, by_cost, exact
@@ -37,14 +44,12 @@ FLAGS = [(h, c, e) for h in (True, False) for c in (True, False) for e in (True,
 
 @pytest.mark.parametrize("courses", [120, 600])
 def test_synthetic_catalogs_both_ways(courses: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    cat = synthetic_catalog(courses, seed=3)
     rng = random.Random(courses)
     dropped = 0
-    for have, role in learners(cat, 6, seed=3):
-        for objective in ("hours", "cost"):
-            p = _Planner(cat, PlanRequest(have=tuple(have), role=role, objective=objective))
-            goals = {fid for _, fid in p.goal_items if fid is not None and fid not in p.initial}
-            facts, acts = relevant(p.cp, goals, p.initial, p.usable)
+    objectives: tuple[Objective, ...] = ("hours", "cost")
+    for objective in objectives:
+        for *_, p in synthetic_planners(courses, 3, 6, objective=objective):
+            facts, acts = _relevant(p)
             keep = {a for a in acts if rng.random() < 0.05}
             for flags in FLAGS:
                 plain, pairs = _both(monkeypatch, p, acts, facts, keep, flags)
@@ -87,19 +92,15 @@ def test_a_dominated_dominator_still_drops_what_it_dominates(numpy_actions: int,
                roles=[{"id": "r", "title": "R", "needs": ["s"]}])
     monkeypatch.setattr(prune_module, "DOMINANCE_NUMPY_ACTIONS", numpy_actions)
     p = _Planner(cat, PlanRequest(role="r"))
-    goals = {fid for _, fid in p.goal_items if fid is not None}
-    facts, acts = relevant(p.cp, goals, p.initial, p.usable)
+    facts, acts = _relevant(p)
     out = dominated(p.cp, acts, facts, p.initial, set(), p.primary, p.cost)
     assert {p.cp.actions[a].ref for a in out} == {"c0", "c1"}
 
 
 def test_a_catalog_with_too_many_pairs_keeps_the_plain_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past ``DOMINANCE_PAIRS_MAX`` no table is built, and the plain loop answers."""
-    cat = synthetic_catalog(120, seed=5)
-    have, role = learners(cat, 1, seed=5)[0]
-    p = _Planner(cat, PlanRequest(have=tuple(have), role=role))
-    goals = {fid for _, fid in p.goal_items if fid is not None and fid not in p.initial}
-    facts, acts = relevant(p.cp, goals, p.initial, p.usable)
+    *_, p = next(synthetic_planners(120, 5, 1))
+    facts, acts = _relevant(p)
     monkeypatch.setattr(prune_module, "DOMINANCE_NUMPY_ACTIONS", 10**9)
     plain = dominated(p.cp, acts, facts, p.initial, set(), p.primary, p.cost)
     monkeypatch.setattr(prune_module, "DOMINANCE_NUMPY_ACTIONS", 0)

@@ -177,7 +177,7 @@ def test_a_restricted_model_holds_exactly_the_routes_within_its_actions() -> Non
                 sub.release()
             assert again.status == "optimal" and again.value == pytest.approx(best.value), seed
             same += 1
-            must = model._given[1]
+            must = model.must
             steps = sorted(a for a in best.chosen if model.cp.actions[a].is_step and a not in must)
             if not steps or len(model.acts) == 1:
                 continue  # (a model of no actions is one of no goals: solve() answers it without HiGHS)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import pytest
 
 import queries._prune as prune_module
+from graph.catalog import Catalog
 from loaders.synthetic import learners, synthetic_catalog
 from queries._prune import forward, relevant
+from queries.plan_models import Objective
 from queries.planner import PlanRequest, _Planner
 
 T = TypeVar("T")
@@ -31,17 +33,23 @@ def _both(monkeypatch: pytest.MonkeyPatch, run: Callable[[], T]) -> tuple[T, T]:
     return plain, layers
 
 
+def synthetic_planners(courses: int, seed: int, learners_: int,
+                       objective: Objective = "hours") -> Iterator[tuple[Catalog, list[str], str, _Planner]]:
+    """A synthetic catalog's learners (catalog, have, role) with a planner of each's request."""
+    cat = synthetic_catalog(courses, seed=seed)
+    for have, role in learners(cat, learners_, seed=seed):
+        yield cat, have, role, _Planner(cat, PlanRequest(have=tuple(have), role=role, objective=objective))
+
+
 def _pruned(cat: object, have: list[str], role: str) -> object:
     return _Planner(cat, PlanRequest(have=tuple(have), role=role))._prune()  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("courses", [200, 1000])
 def test_the_same_facts_and_actions_both_ways(courses: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    cat = synthetic_catalog(courses, seed=7)
     rng = random.Random(courses)
     checked = 0
-    for have, role in learners(cat, 12, seed=7):
-        p = _Planner(cat, PlanRequest(have=tuple(have), role=role))
+    for cat, have, role, p in synthetic_planners(courses, 7, 12):
         cp = p.cp
         allowed = [rng.random() > 0.1 for _ in cp.actions]  # some steps blocked by constraints
         plain, layers = _both(monkeypatch, functools.partial(forward, cp, p.initial, allowed))
